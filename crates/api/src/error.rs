@@ -1,0 +1,131 @@
+//! The one error policy of the API. Every failure a client sees is an `ApiError`: a stable code,
+//! an HTTP status and a sentence, as `{"error": {"code", "message"}}`. Storage and internal
+//! failures are logged here, once, and reach the client only as `storage_unavailable` or
+//! `internal` without details.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tapedeck_core::BatchError;
+use tapedeck_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    InvalidJson(String),
+    #[error("{0}")]
+    InvalidBatch(String),
+    #[error("{0}")]
+    InvalidQuery(String),
+    #[error("{0}")]
+    InvalidRequest(String),
+    #[error("unknown or missing project ingest key")]
+    UnknownProject,
+    #[error("this origin may not send recordings to the project")]
+    OriginNotAllowed,
+    #[error("{0}")]
+    BatchTooLarge(String),
+    #[error("unsupported content encoding {0:?}; use gzip, zstd or none")]
+    UnsupportedEncoding(String),
+    #[error("email or password is wrong")]
+    InvalidCredentials,
+    #[error("this setup link is unknown, used or expired")]
+    InvalidSetupToken,
+    #[error("{0}")]
+    InvalidPassword(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("log in first")]
+    Unauthenticated,
+    #[error("cross-origin request refused")]
+    CsrfRejected,
+    #[error("not found")]
+    NotFound,
+    #[error("storage is unavailable, retry later")]
+    StorageUnavailable,
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    /// The stable machine-readable code clients match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidJson(_) => "invalid_json",
+            ApiError::InvalidBatch(_) => "invalid_batch",
+            ApiError::InvalidQuery(_) => "invalid_query",
+            ApiError::InvalidRequest(_) => "invalid_request",
+            ApiError::UnknownProject => "unknown_project",
+            ApiError::OriginNotAllowed => "origin_not_allowed",
+            ApiError::BatchTooLarge(_) => "batch_too_large",
+            ApiError::UnsupportedEncoding(_) => "unsupported_encoding",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::InvalidSetupToken => "invalid_setup_token",
+            ApiError::InvalidPassword(_) => "invalid_password",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::CsrfRejected => "csrf_rejected",
+            ApiError::NotFound => "not_found",
+            ApiError::StorageUnavailable => "storage_unavailable",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidJson(_)
+            | ApiError::InvalidBatch(_)
+            | ApiError::InvalidQuery(_)
+            | ApiError::InvalidRequest(_)
+            | ApiError::InvalidSetupToken
+            | ApiError::InvalidPassword(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnknownProject | ApiError::InvalidCredentials | ApiError::Unauthenticated => {
+                StatusCode::UNAUTHORIZED
+            }
+            ApiError::OriginNotAllowed | ApiError::CsrfRejected => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::BatchTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::StorageUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } });
+        let mut response = (self.status(), Json(body)).into_response();
+        if matches!(self, ApiError::StorageUnavailable) {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict(message) => ApiError::Conflict(message),
+            StoreError::Unavailable(_) | StoreError::Config(_) => {
+                tracing::error!(error = %e, "storage failed");
+                ApiError::StorageUnavailable
+            }
+            StoreError::Corrupt(_) => {
+                tracing::error!(error = %e, "stored data is corrupt");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<BatchError> for ApiError {
+    fn from(e: BatchError) -> Self {
+        match e {
+            BatchError::InvalidJson(_) => ApiError::InvalidJson(e.to_string()),
+            BatchError::InvalidBatch { .. } => ApiError::InvalidBatch(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! Tapedeck's HTTP surface: the axum router (all routes in `routes.rs`), one module per resource,
+//! one error policy (`error.rs`), and the web app and SDK files embedded at build time.
+
+mod assets;
+mod auth;
+mod error;
+mod health;
+mod ingest;
+mod recorder_config;
+mod routes;
+mod sessions;
+mod state;
+
+pub use auth::password::hash_password;
+pub use error::ApiError;
+pub use routes::router;
+pub use state::{ApiConfig, AppState, Clock, SystemClock};
+
+/// The name of the instance setting holding the project the `/demo` page records into.
+pub const DEMO_PROJECT_SETTING: &str = "demo_project_id";
+
+/// Returns a new random secret of `bytes` bytes as lowercase hex (ingest keys, tokens).
+pub fn new_secret(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+/// Returns the SHA-256 of a secret token as hex: what the database keeps instead of the token.
+pub fn hash_token(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}

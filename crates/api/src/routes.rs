@@ -1,0 +1,37 @@
+//! Every route of the server, in one place.
+
+use axum::Router;
+use axum::routing::{get, post};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+use crate::{assets, auth, health, ingest, recorder_config, sessions};
+
+/// Builds the whole HTTP surface of the server.
+pub fn router(state: AppState) -> Router {
+    let recorder = Router::new()
+        .route("/api/v1/ingest", post(ingest::ingest).options(ingest::cors::preflight))
+        .route("/api/v1/recorder-config", get(recorder_config::recorder_config).options(ingest::cors::preflight));
+
+    let app_api = Router::new()
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/setup", post(auth::setup))
+        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/sessions", get(sessions::list_sessions))
+        .route("/api/v1/sessions/{id}", get(sessions::get_session))
+        .route("/api/v1/sessions/{id}/events", get(sessions::session_events))
+        .layer(CompressionLayer::new());
+
+    Router::new()
+        .merge(recorder)
+        .merge(app_api)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/sdk/{file}", get(assets::sdk_file))
+        .route("/demo", get(assets::demo))
+        .fallback(get(assets::web_app))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

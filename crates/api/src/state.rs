@@ -1,0 +1,54 @@
+//! What every handler can reach: the stores, the API config and the clock.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tapedeck_store::{BlobStore, MetaStore};
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// The URL users reach the server at (links, `Secure` cookies when https).
+    pub public_url: String,
+    /// How long a web login lasts.
+    pub login_ttl: Duration,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self { public_url: "http://127.0.0.1:7070".into(), login_ttl: Duration::from_secs(14 * 24 * 3600) }
+    }
+}
+
+/// A source of "now", so tests can pin time.
+pub trait Clock: Send + Sync {
+    fn now_ms(&self) -> i64;
+}
+
+/// The wall clock.
+#[derive(Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub meta: Arc<dyn MetaStore>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub config: Arc<ApiConfig>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    pub fn new(meta: Arc<dyn MetaStore>, blobs: Arc<dyn BlobStore>, config: ApiConfig) -> Self {
+        Self { meta, blobs, config: Arc::new(config), clock: Arc::new(SystemClock) }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}

@@ -1,0 +1,13 @@
+//! Tapedeck's pure domain: no I/O, no clocks, no async. Everything here is deterministic and
+//! unit-tested; the `api`, `store` and `server` crates call into it.
+
+pub mod batch;
+pub mod facts;
+pub mod ids;
+pub mod limits;
+pub mod summary;
+pub mod user_agent;
+
+pub use batch::{BatchError, BatchMeta, IngestBatch, parse_batch};
+pub use facts::{BatchFacts, PageVisit, extract_facts};
+pub use summary::{BrowserInfo, SessionSummary, Viewport};

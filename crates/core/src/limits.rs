@@ -1,0 +1,18 @@
+//! Hard limits on untrusted input, each a named constant with its unit.
+
+/// Largest request body accepted by ingest, as sent on the wire (compressed or not).
+pub const MAX_BATCH_COMPRESSED_BYTES: usize = 1024 * 1024;
+/// Largest ingest body after decompression; bigger bodies are refused before they are buffered.
+pub const MAX_BATCH_DECODED_BYTES: usize = 16 * 1024 * 1024;
+/// Most rrweb events in one batch.
+pub const MAX_EVENTS_PER_BATCH: usize = 50_000;
+/// Longest client-chosen id (`session_id`, `window_id`).
+pub const MAX_CLIENT_ID_CHARS: usize = 64;
+/// Longest URL kept in session metadata; longer ones are truncated.
+pub const MAX_URL_CHARS: usize = 2048;
+/// Most URLs kept in a session's URL history.
+pub const MAX_URL_HISTORY: usize = 500;
+/// Longest string kept from `meta` (user id, email, name, tag values, user agent).
+pub const MAX_META_STRING_CHARS: usize = 512;
+/// Most tags kept per session.
+pub const MAX_TAGS: usize = 50;

@@ -1,0 +1,81 @@
+//! `tapedeck admin …`: user and project administration from the command line. It opens the same
+//! database as a running server (SQLite in WAL mode with a busy timeout lets both write).
+
+use std::io::Read;
+
+use anyhow::{Context, bail};
+use tapedeck_store::{MetaStore, NewProject, Organization};
+
+use crate::bootstrap::{new_ingest_key, now_ms};
+use crate::config::Config;
+use crate::serve::open_stores;
+
+const ROLES: &[&str] = &["owner", "admin", "member", "viewer"];
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AdminCommand {
+    /// Creates a user in an organization (the organization is created if new).
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (required: passwords never go in arguments).
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long, default_value = "Default")]
+        org: String,
+        #[arg(long, default_value = "owner")]
+        role: String,
+    },
+    /// Creates a project and prints its ingest key alone on the last line.
+    CreateProject {
+        #[arg(long, default_value = "Default")]
+        org: String,
+        #[arg(long)]
+        name: String,
+        /// An origin allowed to send recordings (repeatable; none means every origin).
+        #[arg(long = "allowed-origin")]
+        allowed_origins: Vec<String>,
+    },
+}
+
+#[allow(clippy::print_stdout, reason = "admin commands print their results for scripts")]
+pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
+    let (meta, _blobs) = open_stores(config).await?;
+    match command {
+        AdminCommand::CreateUser { email, password_stdin, org, role } => {
+            if !password_stdin {
+                bail!("give the password on standard input with --password-stdin");
+            }
+            if !ROLES.contains(&role.as_str()) {
+                bail!("unknown role {role:?}: use one of {}", ROLES.join(", "));
+            }
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("reading the password from stdin")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            if password.chars().count() < 8 {
+                bail!("the password needs at least 8 characters");
+            }
+            let hash = tapedeck_api::hash_password(password)?;
+            let org = organization(meta.as_ref(), &org).await?;
+            let user = meta.create_user(email.trim(), &hash, now_ms()).await.context("creating the user")?;
+            meta.set_membership(&user.id, &org.id, &role, now_ms()).await?;
+            println!("Created user {} ({role} of \"{}\")", user.email, org.name);
+            println!("{}", user.id);
+        }
+        AdminCommand::CreateProject { org, name, allowed_origins } => {
+            let org = organization(meta.as_ref(), &org).await?;
+            let project = NewProject { organization_id: org.id.clone(), name, ingest_key: new_ingest_key(), allowed_origins };
+            let project = meta.create_project(&project, now_ms()).await.context("creating the project")?;
+            println!("Created project \"{}\" in \"{}\". Ingest key:", project.name, org.name);
+            println!("{}", project.ingest_key);
+        }
+    }
+    Ok(())
+}
+
+async fn organization(meta: &dyn MetaStore, name: &str) -> anyhow::Result<Organization> {
+    match meta.organization_by_name(name).await? {
+        Some(org) => Ok(org),
+        None => Ok(meta.create_organization(name, now_ms()).await?),
+    }
+}

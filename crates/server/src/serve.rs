@@ -1,0 +1,101 @@
+//! `tapedeck serve`: opens the stores, bootstraps a first run, serves HTTP, runs the background
+//! ticker, and shuts down gracefully on Ctrl-C or SIGTERM (in-flight batches finish first).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tapedeck_api::{ApiConfig, AppState};
+use tapedeck_store::{BlobStore, MetaStore, open_blob_store, open_meta_store};
+
+use crate::bootstrap;
+use crate::config::Config;
+
+/// How often idle sessions are looked for.
+const IDLE_SWEEP_INTERVAL: Duration = Duration::from_secs(15);
+
+/// Opens and migrates the configured stores.
+pub async fn open_stores(config: &Config) -> anyhow::Result<(Arc<dyn MetaStore>, Arc<dyn BlobStore>)> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create data_dir {}", config.data_dir.display()))?;
+    let meta = open_meta_store(&config.database_url).await.context("opening the database")?;
+    meta.migrate().await.context("migrating the database")?;
+    let blobs = open_blob_store(&config.blob_store).context("opening the blob store")?;
+    Ok((meta, blobs))
+}
+
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let (meta, blobs) = open_stores(&config).await?;
+    tracing::info!(database = %redact_url(&config.database_url), blobs = %blobs.describe(), "stores ready");
+    bootstrap::first_run(meta.as_ref(), &config.public_url).await?;
+
+    let api_config = ApiConfig { public_url: config.public_url.clone(), ..ApiConfig::default() };
+    let state = AppState::new(meta.clone(), blobs, api_config);
+    let sweeper = tokio::spawn(sweep_idle_sessions(state.clone(), config.session_idle_secs));
+
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(listen = %address, "tapedeck is serving");
+    #[allow(clippy::print_stdout, reason = "the startup banner is for the person who ran the command")]
+    {
+        println!("Tapedeck is running at {}  (demo shop: {}/demo)", config.public_url, config.public_url);
+    }
+    axum::serve(listener, tapedeck_api::router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    sweeper.abort();
+    tracing::info!("tapedeck stopped");
+    Ok(())
+}
+
+async fn sweep_idle_sessions(state: AppState, idle_secs: u64) {
+    let mut tick = tokio::time::interval(IDLE_SWEEP_INTERVAL);
+    loop {
+        tick.tick().await;
+        let now = state.now_ms();
+        match state.meta.mark_idle_sessions(now - idle_secs as i64 * 1000, now).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "sessions went idle"),
+            Err(e) => tracing::warn!(error = %e, "marking idle sessions failed"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Hides a password in a database URL for logs.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}://***@{}", &url[..scheme_end], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_credentials() {
+        assert_eq!(super::redact_url("postgres://u:secret@db:5432/x"), "postgres://***@db:5432/x");
+        assert_eq!(super::redact_url("sqlite:///a/b.db"), "sqlite:///a/b.db");
+    }
+}

@@ -1,0 +1,151 @@
+//! The MetaStore trait and the records it reads and writes. Times are epoch milliseconds.
+
+use async_trait::async_trait;
+use tapedeck_core::{BatchFacts, BatchMeta, SessionSummary};
+
+use crate::StoreError;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub id: String,
+    pub organization_id: String,
+    pub name: String,
+    pub ingest_key: String,
+    /// Origins allowed to post recordings; empty means every origin.
+    pub allowed_origins: Vec<String>,
+}
+
+/// What `create_project` needs; the ingest key is chosen by the caller.
+#[derive(Debug, Clone)]
+pub struct NewProject {
+    pub organization_id: String,
+    pub name: String,
+    pub ingest_key: String,
+    pub allowed_origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+}
+
+/// A user with the password hash, for login checks only.
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub organization: Organization,
+    pub role: String,
+}
+
+/// One acknowledged ingest batch, already written to the blob store.
+#[derive(Debug, Clone)]
+pub struct NewSegment {
+    pub project: Project,
+    pub session_id: String,
+    pub window_id: String,
+    pub seq: u32,
+    pub blob_key: String,
+    pub size_bytes: i64,
+    pub received_at_ms: i64,
+}
+
+/// The result of storing a segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentOutcome {
+    Stored,
+    /// The same (session, window, seq) was stored before; nothing changed.
+    Duplicate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub id: String,
+    pub project_id: String,
+    pub organization_id: String,
+    pub summary: SessionSummary,
+    pub status: String,
+    pub storage_url: String,
+    pub storage_size_bytes: i64,
+    pub metadata: serde_json::Value,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentRecord {
+    pub window_id: String,
+    pub seq: u32,
+    pub blob_key: String,
+    pub size_bytes: i64,
+    pub first_ts_ms: i64,
+    pub last_ts_ms: i64,
+}
+
+/// A page of the sessions list: newest first, after the keyset `cursor` (started_at_ms, id).
+#[derive(Debug, Clone)]
+pub struct SessionQuery {
+    pub organization_ids: Vec<String>,
+    pub after: Option<(i64, String)>,
+    pub limit: u32,
+}
+
+/// Metadata storage. Every backend passes the same conformance suite (`tests/conformance.rs`).
+#[async_trait]
+pub trait MetaStore: Send + Sync {
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<()>;
+    /// Checks the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    async fn create_organization(&self, name: &str, now_ms: i64) -> Result<Organization>;
+    async fn organization_by_name(&self, name: &str) -> Result<Option<Organization>>;
+    async fn count_organizations(&self) -> Result<i64>;
+    async fn create_project(&self, project: &NewProject, now_ms: i64) -> Result<Project>;
+    async fn project_by_id(&self, id: &str) -> Result<Option<Project>>;
+    async fn project_by_ingest_key(&self, key: &str) -> Result<Option<Project>>;
+    async fn get_setting(&self, key: &str) -> Result<Option<String>>;
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
+
+    /// Creates a user; `Conflict` when the email is taken (case-insensitively).
+    async fn create_user(&self, email: &str, password_hash: &str, now_ms: i64) -> Result<User>;
+    async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>>;
+    async fn count_users(&self) -> Result<i64>;
+    /// Adds or updates the user's role in an organization.
+    async fn set_membership(&self, user_id: &str, organization_id: &str, role: &str, now_ms: i64) -> Result<()>;
+    async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>>;
+
+    async fn create_setup_token(&self, token_hash: &str, organization_id: &str, role: &str, expires_at_ms: i64) -> Result<()>;
+    /// Atomically uses a valid setup token to create a user with the token's role. Returns
+    /// `None` when the token is unknown, used or expired (and then nothing changes).
+    async fn redeem_setup_token(&self, token_hash: &str, email: &str, password_hash: &str, now_ms: i64) -> Result<Option<User>>;
+
+    async fn create_login(&self, token_hash: &str, user_id: &str, now_ms: i64, expires_at_ms: i64) -> Result<()>;
+    async fn user_by_login(&self, token_hash: &str, now_ms: i64) -> Result<Option<User>>;
+    async fn delete_login(&self, token_hash: &str) -> Result<()>;
+
+    /// Records an ingest batch whose blob is durable, and folds its facts into the session, in
+    /// one transaction. A batch stored before returns `Duplicate` and changes nothing.
+    async fn store_segment(&self, segment: &NewSegment, facts: &BatchFacts, meta: &BatchMeta) -> Result<SegmentOutcome>;
+    /// Returns true when this (session, window, seq) batch is stored already.
+    async fn segment_exists(&self, session_id: &str, window_id: &str, seq: u32) -> Result<bool>;
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>>;
+    async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionRecord>>;
+    /// A session's segments ordered by window (first recorded first), then seq.
+    async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>>;
+    /// Marks `recording` sessions with no batch since `idle_before_ms` as `ready`; returns how many.
+    async fn mark_idle_sessions(&self, idle_before_ms: i64, now_ms: i64) -> Result<u64>;
+}

@@ -1,0 +1,142 @@
+//! The SQLite MetaStore: the embedded default. WAL mode with `synchronous=FULL`, so a committed
+//! batch survives a crash or power loss; writers take `BEGIN IMMEDIATE` so concurrent writers
+//! (ingest, the admin CLI in another process) queue on the busy timeout instead of failing.
+
+mod accounts;
+mod sessions;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use tapedeck_core::{BatchFacts, BatchMeta};
+
+use crate::meta::*;
+
+/// How long a writer waits for another writer (possibly another process) before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+const MAX_CONNECTIONS: u32 = 8;
+
+pub struct SqliteMetaStore {
+    pool: SqlitePool,
+}
+
+impl SqliteMetaStore {
+    /// Connects to (and creates, if missing) the database at `sqlite://path`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS).connect_with(options).await?;
+        Ok(Self { pool })
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+#[async_trait]
+impl MetaStore for SqliteMetaStore {
+    async fn migrate(&self) -> Result<()> {
+        sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn create_organization(&self, name: &str, now_ms: i64) -> Result<Organization> {
+        accounts::create_organization(&self.pool, name, now_ms).await
+    }
+    async fn organization_by_name(&self, name: &str) -> Result<Option<Organization>> {
+        accounts::organization_by_name(&self.pool, name).await
+    }
+    async fn count_organizations(&self) -> Result<i64> {
+        accounts::count(&self.pool, "organizations").await
+    }
+    async fn create_project(&self, project: &NewProject, now_ms: i64) -> Result<Project> {
+        accounts::create_project(&self.pool, project, now_ms).await
+    }
+    async fn project_by_id(&self, id: &str) -> Result<Option<Project>> {
+        accounts::project_where(&self.pool, "id", id).await
+    }
+    async fn project_by_ingest_key(&self, key: &str) -> Result<Option<Project>> {
+        accounts::project_where(&self.pool, "ingest_key", key).await
+    }
+    async fn get_setting(&self, key: &str) -> Result<Option<String>> {
+        accounts::get_setting(&self.pool, key).await
+    }
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        accounts::set_setting(&self.pool, key, value).await
+    }
+
+    async fn create_user(&self, email: &str, password_hash: &str, now_ms: i64) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let user = accounts::insert_user(&mut tx, email, password_hash, now_ms).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+    async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>> {
+        accounts::user_credentials(&self.pool, email).await
+    }
+    async fn count_users(&self) -> Result<i64> {
+        accounts::count(&self.pool, "users").await
+    }
+    async fn set_membership(&self, user_id: &str, organization_id: &str, role: &str, now_ms: i64) -> Result<()> {
+        accounts::set_membership(&self.pool, user_id, organization_id, role, now_ms).await
+    }
+    async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>> {
+        accounts::memberships(&self.pool, user_id).await
+    }
+
+    async fn create_setup_token(&self, token_hash: &str, organization_id: &str, role: &str, expires_at_ms: i64) -> Result<()> {
+        accounts::create_setup_token(&self.pool, token_hash, organization_id, role, expires_at_ms).await
+    }
+    async fn redeem_setup_token(&self, token_hash: &str, email: &str, password_hash: &str, now_ms: i64) -> Result<Option<User>> {
+        let mut tx = self.begin_write().await?;
+        let redeemed = accounts::redeem_setup_token(&mut tx, token_hash, email, password_hash, now_ms).await?;
+        if redeemed.is_some() {
+            tx.commit().await?;
+        }
+        Ok(redeemed)
+    }
+
+    async fn create_login(&self, token_hash: &str, user_id: &str, now_ms: i64, expires_at_ms: i64) -> Result<()> {
+        accounts::create_login(&self.pool, token_hash, user_id, now_ms, expires_at_ms).await
+    }
+    async fn user_by_login(&self, token_hash: &str, now_ms: i64) -> Result<Option<User>> {
+        accounts::user_by_login(&self.pool, token_hash, now_ms).await
+    }
+    async fn delete_login(&self, token_hash: &str) -> Result<()> {
+        accounts::delete_login(&self.pool, token_hash).await
+    }
+
+    async fn store_segment(&self, segment: &NewSegment, facts: &BatchFacts, meta: &BatchMeta) -> Result<SegmentOutcome> {
+        let mut tx = self.begin_write().await?;
+        let outcome = sessions::store_segment(&mut tx, segment, facts, meta).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+    async fn segment_exists(&self, session_id: &str, window_id: &str, seq: u32) -> Result<bool> {
+        sessions::segment_exists(&mut *self.pool.acquire().await?, session_id, window_id, seq).await
+    }
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>> {
+        sessions::session(&self.pool, id).await
+    }
+    async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionRecord>> {
+        sessions::list_sessions(&self.pool, query).await
+    }
+    async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>> {
+        sessions::segments(&self.pool, session_id).await
+    }
+    async fn mark_idle_sessions(&self, idle_before_ms: i64, now_ms: i64) -> Result<u64> {
+        sessions::mark_idle_sessions(&self.pool, idle_before_ms, now_ms).await
+    }
+}
