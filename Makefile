@@ -1,0 +1,57 @@
+# Tapedeck — one binary for session recording and replay.
+# `make run` and `make test` are the two set-up commands (README); each installs what it needs.
+
+CARGO ?= cargo
+NPM ?= npm
+DATA_DIR ?= ./tapedeck-data
+
+.PHONY: run build build-js deps test test-rust test-js test-e2e check fmt clean
+
+## Installs the JS dependencies when package-lock.json changed since the last install.
+deps: node_modules/.package-lock.json
+node_modules/.package-lock.json: package-lock.json package.json packages/*/package.json e2e/package.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+## Builds the recorder SDK, the player and the web app (embedded into the server binary).
+build-js: deps
+	$(NPM) run build
+
+## The release binary at target/release/tapedeck, web app and SDK embedded.
+build: build-js
+	$(CARGO) build --release --locked -p tapedeck
+
+## Builds everything and serves the embedded default (SQLite + local disk) on 127.0.0.1:7070.
+run: build
+	./target/release/tapedeck serve --data-dir $(DATA_DIR)
+
+## Every test: Rust unit + integration, TS unit, e2e in real Chromium.
+test: build-js test-rust test-js test-e2e
+
+test-rust:
+	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
+		$(CARGO) nextest run --workspace --locked --no-fail-fast; \
+	else \
+		$(CARGO) test --workspace --locked --no-fail-fast; \
+	fi
+
+test-js: deps
+	$(NPM) test
+
+test-e2e: build-js
+	bash scripts/ensure-chromium.sh
+	$(CARGO) build --locked -p tapedeck
+	TAPEDECK_BIN=$(CURDIR)/target/debug/tapedeck $(NPM) run e2e -w @tapedeck/e2e
+
+## Formatting, lints (clippy -D warnings) and TypeScript types.
+check: deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(NPM) run typecheck
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean
+	rm -rf packages/*/dist e2e/artifacts

@@ -1,0 +1,90 @@
+// Starts a real `tapedeck serve` on a free loopback port over a fresh temp data dir, with an
+// owner account created by `tapedeck admin create-user` (as an operator would).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const OWNER_EMAIL = 'owner@e2e.test';
+export const OWNER_PASSWORD = 'e2e owner password';
+const READY_TIMEOUT_MS = 30_000;
+
+function binary() {
+  const bin = process.env.TAPEDECK_BIN ?? resolve(import.meta.dirname, '../../target/debug/tapedeck');
+  return bin;
+}
+
+export async function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function waitReady(url, child) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tapedeck exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tapedeck did not become ready within ${READY_TIMEOUT_MS} ms`);
+}
+
+/** Starts the server; returns { url, ingestKey, output, stop }. */
+export async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tapedeck-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', RUST_BACKTRACE: '0' };
+  const child = spawn(binary(), ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { env });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  try {
+    await waitReady(url, child);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${e.message}\n${output}`);
+  }
+  const ingestKey = /Ingest key of project "Default": (\S+)/.exec(output)?.[1];
+  if (!ingestKey) throw new Error(`no ingest key printed on first run:\n${output}`);
+  const created = spawnSync(
+    binary(),
+    ['admin', 'create-user', '--data-dir', dataDir, '--email', OWNER_EMAIL, '--password-stdin', '--org', 'Default', '--role', 'owner'],
+    { input: OWNER_PASSWORD, env },
+  );
+  if (created.status !== 0) throw new Error(`create-user failed: ${created.stderr}`);
+  return {
+    url,
+    ingestKey,
+    dataDir,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in through the API and returns the cookie header value. */
+export async function login(url) {
+  const response = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: OWNER_EMAIL, password: OWNER_PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return response.headers.get('set-cookie').split(';')[0];
+}
