@@ -1,0 +1,145 @@
+//! Typed helpers for the Tapedeck HTTP API (docs/API.md). Every call sends the login
+//! cookie (same-origin) and turns error answers into `ApiError` with the server's
+//! stable code and human message.
+
+import type { eventWithTime } from '@tapedeck/player';
+
+/** An error answer (or a failure to get one), with a stable `code`. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    /** HTTP status, or 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface User {
+  id: string;
+  email: string;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  role: string;
+}
+
+export interface Me {
+  user: User;
+  organizations: Organization[];
+}
+
+export interface SessionUrl {
+  url: string;
+  at: string;
+}
+
+/** A recorded session's metadata. Fields a server may leave empty are nullable. */
+export interface Session {
+  id: string;
+  project_id?: string;
+  organization_id?: string;
+  user_id?: string | null;
+  user_email?: string | null;
+  user_name?: string | null;
+  started_at: string;
+  ended_at?: string | null;
+  duration?: number | null;
+  event_count?: number | null;
+  page_views?: number | null;
+  first_url?: string | null;
+  urls?: SessionUrl[];
+  status?: string;
+  tags?: Record<string, string> | null;
+  browser?: string | null;
+  browser_version?: string | null;
+  os?: string | null;
+  device_type?: string | null;
+  viewport?: { width: number; height: number } | null;
+  user_agent?: string | null;
+  storage_size_bytes?: number | null;
+  windows?: string[];
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface SessionPage {
+  sessions: Session[];
+  next_cursor: string | null;
+}
+
+export interface SessionEvents {
+  session_id: string;
+  window_id: string;
+  windows: string[];
+  events: eventWithTime[];
+}
+
+function isErrorBody(value: unknown): value is { error: { code: string; message: string } } {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (method === 'POST') {
+    // Cookie-authenticated writes must be JSON (the server's CSRF rule).
+    init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+    init.body = JSON.stringify(body ?? {});
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network_error', 'Could not reach the Tapedeck server. Check your connection and try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    if (isErrorBody(parsed)) throw new ApiError(response.status, parsed.error.code, parsed.error.message);
+    const reason = `${response.status} ${response.statusText}`.trim();
+    throw new ApiError(response.status, `http_${response.status}`, `The server answered ${reason}.`);
+  }
+  if (parsed === undefined) throw new ApiError(response.status, 'invalid_response', 'The server sent an unreadable answer.');
+  return parsed as T;
+}
+
+export const login = (email: string, password: string): Promise<{ user: User }> =>
+  request('POST', '/api/v1/auth/login', { email, password });
+
+export const setupOwner = (token: string, email: string, password: string): Promise<{ user: User }> =>
+  request('POST', '/api/v1/auth/setup', { token, email, password });
+
+export const logout = (): Promise<void> => request('POST', '/api/v1/auth/logout');
+
+export const getMe = (): Promise<Me> => request('GET', '/api/v1/me');
+
+export function listSessions(options: { limit?: number; cursor?: string | null } = {}): Promise<SessionPage> {
+  const query = new URLSearchParams({ limit: String(options.limit ?? 50) });
+  if (options.cursor) query.set('cursor', options.cursor);
+  return request('GET', `/api/v1/sessions?${query}`);
+}
+
+export const getSession = (id: string): Promise<Session> =>
+  request('GET', `/api/v1/sessions/${encodeURIComponent(id)}`);
+
+export function getSessionEvents(id: string, windowId?: string | null): Promise<SessionEvents> {
+  const query = windowId ? `?${new URLSearchParams({ window: windowId })}` : '';
+  return request('GET', `/api/v1/sessions/${encodeURIComponent(id)}/events${query}`);
+}

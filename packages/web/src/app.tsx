@@ -1,0 +1,33 @@
+//! The route switch: one page component per route of `routes.ts`.
+
+import { Link } from './components/Link.tsx';
+import { Notice } from './components/Notice.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { SessionPage } from './pages/SessionPage.tsx';
+import { SessionsPage } from './pages/SessionsPage.tsx';
+import { SetupPage } from './pages/SetupPage.tsx';
+import { useLocation } from './router.ts';
+import { matchRoute } from './routes.ts';
+
+export function App() {
+  const { pathname } = useLocation();
+  const route = matchRoute(pathname);
+  switch (route.name) {
+    case 'sessions':
+      return <SessionsPage />;
+    case 'session':
+      return <SessionPage key={route.id} id={route.id} />;
+    case 'login':
+      return <LoginPage />;
+    case 'setup':
+      return <SetupPage />;
+    case 'not-found':
+      return (
+        <main class="auth">
+          <Notice title="Page not found">
+            <Link href="/">Go to the sessions list</Link>
+          </Notice>
+        </main>
+      );
+  }
+}

@@ -1,0 +1,42 @@
+//! The app's top bar: product name (home link), the signed-in user, and log out.
+
+import { useState } from 'preact/hooks';
+import { logout } from '../api.ts';
+import { navigate } from '../router.ts';
+import { Link } from './Link.tsx';
+
+export function TopBar({ email }: { email: string | null }) {
+  const [busy, setBusy] = useState(false);
+  const onLogout = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      await logout();
+    } catch {
+      // The cookie may already be gone; the login page is the right place either way.
+    }
+    navigate('/login');
+  };
+  return (
+    <header class="topbar">
+      <Link href="/" class="topbar__brand">
+        <span class="topbar__logo" aria-hidden="true" />
+        Tapedeck
+      </Link>
+      <nav class="topbar__nav">
+        <Link href="/" class="topbar__link">
+          Sessions
+        </Link>
+      </nav>
+      {email !== null && (
+        <div class="topbar__user">
+          <span class="topbar__email" title="Signed in">
+            {email}
+          </span>
+          <button type="button" class="button button--quiet" onClick={onLogout} disabled={busy}>
+            Log out
+          </button>
+        </div>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,52 @@
+//! The app's routes as data: matching a pathname, and validating redirect targets.
+//! Pure, so it is unit-tested without a browser.
+
+export type Route =
+  | { name: 'sessions' }
+  | { name: 'session'; id: string }
+  | { name: 'login' }
+  | { name: 'setup' }
+  | { name: 'not-found' };
+
+/** Returns the route for a pathname; a trailing slash is ignored. */
+export function matchRoute(pathname: string): Route {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  if (path === '/' || path === '') return { name: 'sessions' };
+  if (path === '/login') return { name: 'login' };
+  if (path === '/setup') return { name: 'setup' };
+  const session = /^\/sessions\/([^/]+)$/.exec(path);
+  if (session) {
+    try {
+      const id = decodeURIComponent(session[1] ?? '');
+      if (id && !id.includes('/')) return { name: 'session', id };
+    } catch {
+      // A malformed escape is not a session id.
+    }
+  }
+  return { name: 'not-found' };
+}
+
+/** Returns the path of a session page, keeping `embed` if asked. */
+export function sessionPath(id: string, query: { t?: number; embed?: boolean } = {}): string {
+  const params = new URLSearchParams();
+  if (query.t !== undefined) params.set('t', String(Math.max(0, Math.round(query.t))));
+  if (query.embed) params.set('embed', '1');
+  const search = params.toString();
+  return `/sessions/${encodeURIComponent(id)}${search ? `?${search}` : ''}`;
+}
+
+/**
+ * Returns `next` when it is a path on this site, else '/'. Guards the login redirect
+ * against sending people to other origins (`//evil`, `https://…`, `/\evil`).
+ */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next;
+}
+
+/** Returns a non-negative integer millisecond offset from a `?t=` value, or 0. */
+export function parseStartTime(value: string | null): number {
+  if (!value) return 0;
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms > 0 ? Math.floor(ms) : 0;
+}
