@@ -32,8 +32,14 @@ fn file_response(bytes: Vec<u8>, path: &str, cache_control: &'static str) -> Res
     if let Ok(value) = HeaderValue::from_str(mime.as_ref()) {
         headers.insert(header::CONTENT_TYPE, value);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 
@@ -41,11 +47,19 @@ fn file_response(bytes: Vec<u8>, path: &str, cache_control: &'static str) -> Res
 pub async fn sdk_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     match SdkAssets::get(&file) {
         Some(content) => {
-            let mut response = file_response(content.data.into_owned(), &file, "public, max-age=300");
-            response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            let mut response =
+                file_response(content.data.into_owned(), &file, "public, max-age=300");
+            response.headers_mut().insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
             response
         }
-        None => (StatusCode::NOT_FOUND, "no such SDK file (is the recorder built?)").into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            "no such SDK file (is the recorder built?)",
+        )
+            .into_response(),
     }
 }
 
@@ -56,7 +70,11 @@ pub async fn web_app(uri: Uri) -> Response {
         && let Some(content) = WebAssets::get(path)
     {
         // Vite names assets by content hash, so they never change under the same name.
-        let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+        let cache = if path.starts_with("assets/") {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
         return file_response(content.data.into_owned(), path, cache);
     }
     if path.starts_with("api/") || path.starts_with("assets/") {
@@ -79,6 +97,10 @@ pub async fn demo(State(state): State<AppState>) -> Response {
             let page = DEMO_PAGE.replace("{{INGEST_KEY}}", &project.ingest_key);
             ([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
         }
-        None => (StatusCode::NOT_FOUND, Html("<p>This instance has no demo project.</p>")).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Html("<p>This instance has no demo project.</p>"),
+        )
+            .into_response(),
     }
 }

@@ -95,10 +95,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } });
+        let body =
+            serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } });
         let mut response = (self.status(), Json(body)).into_response();
         if matches!(self, ApiError::StorageUnavailable) {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         response
     }

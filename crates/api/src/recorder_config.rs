@@ -24,10 +24,16 @@ pub struct RecorderConfig {
     capture_console: bool,
 }
 
-pub async fn recorder_config(State(state): State<AppState>, Query(query): Query<ProjectQuery>, headers: HeaderMap) -> Response {
+pub async fn recorder_config(
+    State(state): State<AppState>,
+    Query(query): Query<ProjectQuery>,
+    headers: HeaderMap,
+) -> Response {
     let answer = async {
         let project = project_of(&state, &headers, &query).await?;
-        let origin = headers.get(axum::http::header::ORIGIN).and_then(|v| v.to_str().ok());
+        let origin = headers
+            .get(axum::http::header::ORIGIN)
+            .and_then(|v| v.to_str().ok());
         if !origin_allowed(&project, origin) {
             return Err(ApiError::OriginNotAllowed);
         }

@@ -11,8 +11,14 @@ use crate::{assets, auth, health, ingest, recorder_config, sessions};
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
     let recorder = Router::new()
-        .route("/api/v1/ingest", post(ingest::ingest).options(ingest::cors::preflight))
-        .route("/api/v1/recorder-config", get(recorder_config::recorder_config).options(ingest::cors::preflight));
+        .route(
+            "/api/v1/ingest",
+            post(ingest::ingest).options(ingest::cors::preflight),
+        )
+        .route(
+            "/api/v1/recorder-config",
+            get(recorder_config::recorder_config).options(ingest::cors::preflight),
+        );
 
     let app_api = Router::new()
         .route("/api/v1/auth/login", post(auth::login))
@@ -21,7 +27,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(auth::me))
         .route("/api/v1/sessions", get(sessions::list_sessions))
         .route("/api/v1/sessions/{id}", get(sessions::get_session))
-        .route("/api/v1/sessions/{id}/events", get(sessions::session_events))
+        .route(
+            "/api/v1/sessions/{id}/events",
+            get(sessions::session_events),
+        )
         .layer(CompressionLayer::new());
 
     Router::new()

@@ -34,21 +34,40 @@ struct SessionsPage {
     next_cursor: Option<String>,
 }
 
-pub async fn list_sessions(State(state): State<AppState>, auth: AuthUser, Query(query): Query<ListQuery>) -> Result<Response, ApiError> {
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::InvalidQuery(format!("`limit` must be from 1 to {MAX_PAGE}")));
+        return Err(ApiError::InvalidQuery(format!(
+            "`limit` must be from 1 to {MAX_PAGE}"
+        )));
     }
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
     let records = state
         .meta
-        .list_sessions(&SessionQuery { organization_ids: auth.organization_ids(), after, limit: limit + 1 })
+        .list_sessions(&SessionQuery {
+            organization_ids: auth.organization_ids(),
+            after,
+            limit: limit + 1,
+        })
         .await?;
     let has_more = records.len() > limit as usize;
     let page: Vec<_> = records.into_iter().take(limit as usize).collect();
-    let next_cursor = has_more.then(|| page.last().map(|s| format!("{}.{}", s.summary.started_at_ms, s.id))).flatten();
+    let next_cursor = has_more
+        .then(|| {
+            page.last()
+                .map(|s| format!("{}.{}", s.summary.started_at_ms, s.id))
+        })
+        .flatten();
     let sessions = page.iter().map(|s| session_json(s, None)).collect();
-    Ok(Json(SessionsPage { sessions, next_cursor }).into_response())
+    Ok(Json(SessionsPage {
+        sessions,
+        next_cursor,
+    })
+    .into_response())
 }
 
 fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
@@ -61,7 +80,11 @@ fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
     Ok((started, id.to_string()))
 }
 
-pub async fn get_session(State(state): State<AppState>, auth: AuthUser, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn get_session(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let session = readable_session(&state, &auth, &id).await?;
     let windows = window_ids(&state.meta.segments(&id).await?);
     Ok(Json(session_json(&session, Some(windows))))
@@ -86,7 +109,11 @@ pub async fn session_events(
         Some(_) => return Err(ApiError::NotFound),
         None => windows.first().cloned().ok_or(ApiError::NotFound)?,
     };
-    let keys: Vec<String> = segments.into_iter().filter(|s| s.window_id == window).map(|s| s.blob_key).collect();
+    let keys: Vec<String> = segments
+        .into_iter()
+        .filter(|s| s.window_id == window)
+        .map(|s| s.blob_key)
+        .collect();
     let blobs = &state.blobs;
     let arrays: Vec<Vec<u8>> = futures::stream::iter(keys)
         .map(|key: String| async move {
@@ -101,13 +128,17 @@ pub async fn session_events(
         .await?;
     // Each segment is a JSON array of events as the recorder sent them; splice them into one
     // array without parsing the events again.
-    let mut body = serde_json::to_vec(&json!({ "session_id": id, "window_id": window, "windows": windows }))
-        .map_err(|_| ApiError::Internal)?;
+    let mut body =
+        serde_json::to_vec(&json!({ "session_id": id, "window_id": window, "windows": windows }))
+            .map_err(|_| ApiError::Internal)?;
     body.pop(); // the closing brace
     body.extend_from_slice(b",\"events\":[");
     let mut first = true;
     for array in &arrays {
-        let inner = array.strip_prefix(b"[").and_then(|a| a.strip_suffix(b"]")).unwrap_or_default();
+        let inner = array
+            .strip_prefix(b"[")
+            .and_then(|a| a.strip_suffix(b"]"))
+            .unwrap_or_default();
         if inner.is_empty() {
             continue;
         }
@@ -124,13 +155,19 @@ pub async fn session_events(
 fn decode_segment(compressed: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut out = Vec::new();
-    zstd::stream::read::Decoder::new(compressed)?.take(MAX_SEGMENT_DECODED_BYTES as u64).read_to_end(&mut out)?;
+    zstd::stream::read::Decoder::new(compressed)?
+        .take(MAX_SEGMENT_DECODED_BYTES as u64)
+        .read_to_end(&mut out)?;
     Ok(out)
 }
 
 /// Loads a session the user may read; another organization's session is "not found", so ids
 /// cannot be probed across tenants.
-async fn readable_session(state: &AppState, auth: &AuthUser, id: &str) -> Result<SessionRecord, ApiError> {
+async fn readable_session(
+    state: &AppState,
+    auth: &AuthUser,
+    id: &str,
+) -> Result<SessionRecord, ApiError> {
     match state.meta.session(id).await? {
         Some(session) if auth.can_read_org(&session.organization_id) => Ok(session),
         _ => Err(ApiError::NotFound),
@@ -148,13 +185,20 @@ fn window_ids(segments: &[tapedeck_store::SegmentRecord]) -> Vec<String> {
 }
 
 fn rfc3339(ms: i64) -> Option<String> {
-    OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).ok()?.format(&Rfc3339).ok()
+    OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .ok()?
+        .format(&Rfc3339)
+        .ok()
 }
 
 /// The JSON shape of a session (docs/API.md `Session`).
 fn session_json(s: &SessionRecord, windows: Option<Vec<String>>) -> serde_json::Value {
     let summary = &s.summary;
-    let urls: Vec<_> = summary.urls.iter().map(|v| json!({ "url": v.url, "at": rfc3339(v.at_ms) })).collect();
+    let urls: Vec<_> = summary
+        .urls
+        .iter()
+        .map(|v| json!({ "url": v.url, "at": rfc3339(v.at_ms) }))
+        .collect();
     let mut value = json!({
         "id": s.id,
         "project_id": s.project_id,

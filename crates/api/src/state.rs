@@ -16,7 +16,10 @@ pub struct ApiConfig {
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { public_url: "http://127.0.0.1:7070".into(), login_ttl: Duration::from_secs(14 * 24 * 3600) }
+        Self {
+            public_url: "http://127.0.0.1:7070".into(),
+            login_ttl: Duration::from_secs(14 * 24 * 3600),
+        }
     }
 }
 
@@ -31,7 +34,10 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_ms(&self) -> i64 {
-        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
     }
 }
 
@@ -45,7 +51,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(meta: Arc<dyn MetaStore>, blobs: Arc<dyn BlobStore>, config: ApiConfig) -> Self {
-        Self { meta, blobs, config: Arc::new(config), clock: Arc::new(SystemClock) }
+        Self {
+            meta,
+            blobs,
+            config: Arc::new(config),
+            clock: Arc::new(SystemClock),
+        }
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -11,7 +11,13 @@ fn stored_segment_files(app: &TestApp) -> usize {
             .map(|entries| {
                 entries
                     .flatten()
-                    .map(|e| if e.path().is_dir() { walk(&e.path()) } else { usize::from(e.path().to_string_lossy().ends_with(".json.zst")) })
+                    .map(|e| {
+                        if e.path().is_dir() {
+                            walk(&e.path())
+                        } else {
+                            usize::from(e.path().to_string_lossy().ends_with(".json.zst"))
+                        }
+                    })
                     .sum()
             })
             .unwrap_or(0)
@@ -31,15 +37,24 @@ async fn a_batch_is_stored_and_read_back() {
     let events = app.get("/api/v1/sessions/s-1/events", &cookie).await;
     assert_eq!(events.status, StatusCode::OK);
     let sent: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(events.json(), json!({ "session_id": "s-1", "window_id": "w-1", "windows": ["w-1"], "events": sent["events"] }));
+    assert_eq!(
+        events.json(),
+        json!({ "session_id": "s-1", "window_id": "w-1", "windows": ["w-1"], "events": sent["events"] })
+    );
 }
 
 #[tokio::test]
 async fn the_same_batch_twice_is_stored_once() {
     let app = TestApp::new().await;
     let body = batch("s-dup", 0, 1_700_000_000_000, 5);
-    assert_eq!(app.ingest(body.clone(), &[]).await.json(), json!({ "status": "stored" }));
-    assert_eq!(app.ingest(body.clone(), &[]).await.json(), json!({ "status": "duplicate" }));
+    assert_eq!(
+        app.ingest(body.clone(), &[]).await.json(),
+        json!({ "status": "stored" })
+    );
+    assert_eq!(
+        app.ingest(body.clone(), &[]).await.json(),
+        json!({ "status": "duplicate" })
+    );
     let session = app.meta.session("s-dup").await.unwrap().unwrap();
     assert_eq!(session.summary.event_count, 7);
     assert_eq!(app.meta.segments("s-dup").await.unwrap().len(), 1);
@@ -50,11 +65,25 @@ async fn the_same_batch_twice_is_stored_once() {
 async fn compressed_bodies_are_accepted_by_header_and_by_magic_bytes() {
     let app = TestApp::new().await;
     let gz = gzip(batch("s-gz", 0, 1000, 1).as_bytes());
-    assert_eq!(app.ingest(gz.clone(), &[("content-encoding", "gzip")]).await.status, StatusCode::OK);
+    assert_eq!(
+        app.ingest(gz.clone(), &[("content-encoding", "gzip")])
+            .await
+            .status,
+        StatusCode::OK
+    );
     let gz = gzip(batch("s-gz", 1, 2000, 1).as_bytes());
-    assert_eq!(app.ingest(gz, &[]).await.status, StatusCode::OK, "gzip found by magic bytes (sendBeacon)");
+    assert_eq!(
+        app.ingest(gz, &[]).await.status,
+        StatusCode::OK,
+        "gzip found by magic bytes (sendBeacon)"
+    );
     let zs = zstd::encode_all(batch("s-gz", 2, 3000, 1).as_bytes(), 3).unwrap();
-    assert_eq!(app.ingest(zs.clone(), &[("content-encoding", "zstd")]).await.status, StatusCode::OK);
+    assert_eq!(
+        app.ingest(zs.clone(), &[("content-encoding", "zstd")])
+            .await
+            .status,
+        StatusCode::OK
+    );
     let zs = zstd::encode_all(batch("s-gz", 3, 4000, 1).as_bytes(), 3).unwrap();
     assert_eq!(app.ingest(zs, &[]).await.status, StatusCode::OK);
     assert_eq!(app.meta.segments("s-gz").await.unwrap().len(), 4);
@@ -73,29 +102,114 @@ async fn the_project_key_may_come_in_the_query_for_beacons() {
 }
 
 /// Asserts an error answer: status, code, and that the message names `mentions`.
-async fn assert_refused(app: &TestApp, body: Vec<u8>, headers: &[(&str, &str)], status: StatusCode, code: &str, mentions: &str) {
+async fn assert_refused(
+    app: &TestApp,
+    body: Vec<u8>,
+    headers: &[(&str, &str)],
+    status: StatusCode,
+    code: &str,
+    mentions: &str,
+) {
     let response = app.ingest(body, headers).await;
-    assert_eq!((response.status, response.error_code().as_str()), (status, code), "{:?}", response.body);
-    let message = response.json()["error"]["message"].as_str().unwrap().to_string();
-    assert!(message.contains(mentions), "message {message:?} should mention {mentions:?}");
+    assert_eq!(
+        (response.status, response.error_code().as_str()),
+        (status, code),
+        "{:?}",
+        response.body
+    );
+    let message = response.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains(mentions),
+        "message {message:?} should mention {mentions:?}"
+    );
 }
 
 #[tokio::test]
 async fn each_error_has_its_stable_code() {
     let app = TestApp::with_origins(&["https://shop.test"]).await;
     let ok = batch("s-err", 0, 1000, 0);
-    assert_refused(&app, b"{not json".to_vec(), &[], StatusCode::BAD_REQUEST, "invalid_json", "JSON").await;
+    assert_refused(
+        &app,
+        b"{not json".to_vec(),
+        &[],
+        StatusCode::BAD_REQUEST,
+        "invalid_json",
+        "JSON",
+    )
+    .await;
     let bad_seq = ok.replace("\"seq\":0", "\"seq\":\"zero\"");
-    assert_refused(&app, bad_seq.into_bytes(), &[], StatusCode::BAD_REQUEST, "invalid_batch", "`seq`").await;
+    assert_refused(
+        &app,
+        bad_seq.into_bytes(),
+        &[],
+        StatusCode::BAD_REQUEST,
+        "invalid_batch",
+        "`seq`",
+    )
+    .await;
     let bad_id = ok.replace("\"session_id\":\"s-err\"", "\"session_id\":\"../../etc\"");
-    assert_refused(&app, bad_id.into_bytes(), &[], StatusCode::BAD_REQUEST, "invalid_batch", "`session_id`").await;
-    assert_refused(&app, ok.clone().into_bytes(), &[("origin", "https://evil.test")], StatusCode::FORBIDDEN, "origin_not_allowed", "origin").await;
-    assert_refused(&app, vec![b' '; 1024 * 1024 + 1], &[], StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large", "as sent").await;
+    assert_refused(
+        &app,
+        bad_id.into_bytes(),
+        &[],
+        StatusCode::BAD_REQUEST,
+        "invalid_batch",
+        "`session_id`",
+    )
+    .await;
+    assert_refused(
+        &app,
+        ok.clone().into_bytes(),
+        &[("origin", "https://evil.test")],
+        StatusCode::FORBIDDEN,
+        "origin_not_allowed",
+        "origin",
+    )
+    .await;
+    assert_refused(
+        &app,
+        vec![b' '; 1024 * 1024 + 1],
+        &[],
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "batch_too_large",
+        "as sent",
+    )
+    .await;
     let bomb = gzip(&vec![b' '; 17 * 1024 * 1024]);
-    assert!(bomb.len() < 1024 * 1024, "the bomb itself passes the compressed cap");
-    assert_refused(&app, bomb, &[], StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large", "decodes").await;
-    assert_refused(&app, ok.clone().into_bytes(), &[("content-encoding", "br")], StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_encoding", "br").await;
-    assert_refused(&app, b"\x1f\x8b\x08garbage".to_vec(), &[], StatusCode::BAD_REQUEST, "invalid_json", "decode").await;
+    assert!(
+        bomb.len() < 1024 * 1024,
+        "the bomb itself passes the compressed cap"
+    );
+    assert_refused(
+        &app,
+        bomb,
+        &[],
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "batch_too_large",
+        "decodes",
+    )
+    .await;
+    assert_refused(
+        &app,
+        ok.clone().into_bytes(),
+        &[("content-encoding", "br")],
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_encoding",
+        "br",
+    )
+    .await;
+    assert_refused(
+        &app,
+        b"\x1f\x8b\x08garbage".to_vec(),
+        &[],
+        StatusCode::BAD_REQUEST,
+        "invalid_json",
+        "decode",
+    )
+    .await;
 
     let unknown = Request::builder()
         .method(Method::POST)
@@ -104,20 +218,34 @@ async fn each_error_has_its_stable_code() {
         .body(Body::from(ok.clone()))
         .unwrap();
     let response = app.send(unknown).await;
-    assert_eq!((response.status, response.error_code().as_str()), (StatusCode::UNAUTHORIZED, "unknown_project"));
+    assert_eq!(
+        (response.status, response.error_code().as_str()),
+        (StatusCode::UNAUTHORIZED, "unknown_project")
+    );
 
     // Nothing of the refused batches was stored; an allowed origin still gets in.
     assert!(app.meta.session("s-err").await.unwrap().is_none());
     assert_eq!(stored_segment_files(&app), 0);
-    let allowed = app.ingest(ok.into_bytes(), &[("origin", "https://shop.test")]).await;
+    let allowed = app
+        .ingest(ok.into_bytes(), &[("origin", "https://shop.test")])
+        .await;
     assert_eq!(allowed.status, StatusCode::OK);
-    assert_eq!(allowed.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://shop.test");
+    assert_eq!(
+        allowed
+            .headers
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .unwrap(),
+        "https://shop.test"
+    );
 }
 
 #[tokio::test]
 async fn a_session_id_of_another_project_is_refused() {
     let app = TestApp::new().await;
-    assert_eq!(app.ingest(batch("s-owned", 0, 1000, 0), &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        app.ingest(batch("s-owned", 0, 1000, 0), &[]).await.status,
+        StatusCode::OK
+    );
     let other = tapedeck_store::NewProject {
         organization_id: app.org_id.clone(),
         name: "other".into(),
@@ -132,7 +260,10 @@ async fn a_session_id_of_another_project_is_refused() {
         .body(Body::from(batch("s-owned", 1, 2000, 0)))
         .unwrap();
     let response = app.send(request).await;
-    assert_eq!((response.status, response.error_code().as_str()), (StatusCode::BAD_REQUEST, "invalid_batch"));
+    assert_eq!(
+        (response.status, response.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_batch")
+    );
     assert_eq!(app.meta.segments("s-owned").await.unwrap().len(), 1);
 }
 
@@ -143,12 +274,18 @@ async fn a_failing_blob_store_answers_503_and_stores_nothing() {
     std::fs::create_dir_all(app.dir.path().join("blobs")).unwrap();
     std::fs::write(app.dir.path().join("blobs/recordings"), b"in the way").unwrap();
     let response = app.ingest(batch("s-503", 0, 1000, 0), &[]).await;
-    assert_eq!((response.status, response.error_code().as_str()), (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"));
+    assert_eq!(
+        (response.status, response.error_code().as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable")
+    );
     assert!(response.headers.get(header::RETRY_AFTER).is_some());
     assert!(app.meta.session("s-503").await.unwrap().is_none());
     // Once storage is back, the retried batch is stored.
     std::fs::remove_file(app.dir.path().join("blobs/recordings")).unwrap();
-    assert_eq!(app.ingest(batch("s-503", 0, 1000, 0), &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        app.ingest(batch("s-503", 0, 1000, 0), &[]).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -159,22 +296,51 @@ async fn preflight_is_answered_for_the_recorder() {
         .uri("/api/v1/ingest")
         .header(header::ORIGIN, "https://shop.test")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type,content-encoding,x-tapedeck-project")
+        .header(
+            "access-control-request-headers",
+            "content-type,content-encoding,x-tapedeck-project",
+        )
         .body(Body::empty())
         .unwrap();
     let response = app.send(request).await;
     assert_eq!(response.status, StatusCode::NO_CONTENT);
-    assert_eq!(response.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://shop.test");
-    let allowed = response.headers.get(header::ACCESS_CONTROL_ALLOW_HEADERS).unwrap().to_str().unwrap().to_lowercase();
+    assert_eq!(
+        response
+            .headers
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .unwrap(),
+        "https://shop.test"
+    );
+    let allowed = response
+        .headers
+        .get(header::ACCESS_CONTROL_ALLOW_HEADERS)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_lowercase();
     assert!(allowed.contains("x-tapedeck-project") && allowed.contains("content-encoding"));
 }
 
 #[tokio::test]
 async fn recorder_config_is_public_per_project() {
     let app = TestApp::new().await;
-    let response = app.send(Request::builder().uri("/api/v1/recorder-config?project=tdp_test").body(Body::empty()).unwrap()).await;
+    let response = app
+        .send(
+            Request::builder()
+                .uri("/api/v1/recorder-config?project=tdp_test")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(response.json()["privacy"], "balanced");
-    let response = app.send(Request::builder().uri("/api/v1/recorder-config?project=nope").body(Body::empty()).unwrap()).await;
+    let response = app
+        .send(
+            Request::builder()
+                .uri("/api/v1/recorder-config?project=nope")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(response.error_code(), "unknown_project");
 }

@@ -9,9 +9,20 @@ use tapedeck_testkit::{TestApp, batch, json_request};
 #[tokio::test]
 async fn the_api_needs_a_login() {
     let app = TestApp::new().await;
-    for uri in ["/api/v1/sessions", "/api/v1/sessions/x", "/api/v1/sessions/x/events", "/api/v1/me"] {
-        let response = app.send(Request::builder().uri(uri).body(Body::empty()).unwrap()).await;
-        assert_eq!((response.status, response.error_code().as_str()), (StatusCode::UNAUTHORIZED, "unauthenticated"), "{uri}");
+    for uri in [
+        "/api/v1/sessions",
+        "/api/v1/sessions/x",
+        "/api/v1/sessions/x/events",
+        "/api/v1/me",
+    ] {
+        let response = app
+            .send(Request::builder().uri(uri).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(
+            (response.status, response.error_code().as_str()),
+            (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            "{uri}"
+        );
     }
 }
 
@@ -23,47 +34,100 @@ async fn login_logout_and_wrong_passwords() {
     assert_eq!(me["user"]["email"], "ada@test.test");
     assert_eq!(me["organizations"][0]["role"], "owner");
 
-    let wrong = json_request(Method::POST, "/api/v1/auth/login", r#"{"email":"ada@test.test","password":"nope nope"}"#);
+    let wrong = json_request(
+        Method::POST,
+        "/api/v1/auth/login",
+        r#"{"email":"ada@test.test","password":"nope nope"}"#,
+    );
     assert_eq!(app.send(wrong).await.error_code(), "invalid_credentials");
-    let unknown = json_request(Method::POST, "/api/v1/auth/login", r#"{"email":"who@test.test","password":"nope nope"}"#);
+    let unknown = json_request(
+        Method::POST,
+        "/api/v1/auth/login",
+        r#"{"email":"who@test.test","password":"nope nope"}"#,
+    );
     assert_eq!(app.send(unknown).await.error_code(), "invalid_credentials");
 
-    let logout = Request::builder().method(Method::POST).uri("/api/v1/auth/logout").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+    let logout = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/logout")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(app.send(logout).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.get("/api/v1/me", &cookie).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/v1/me", &cookie).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
 async fn the_login_cookie_is_http_only() {
     let app = TestApp::new().await;
     app.login("ada@test.test", "owner").await;
-    let body = json!({ "email": "ada@test.test", "password": tapedeck_testkit::TEST_PASSWORD }).to_string();
-    let response = app.send(json_request(Method::POST, "/api/v1/auth/login", &body)).await;
-    let cookie = response.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let body = json!({ "email": "ada@test.test", "password": tapedeck_testkit::TEST_PASSWORD })
+        .to_string();
+    let response = app
+        .send(json_request(Method::POST, "/api/v1/auth/login", &body))
+        .await;
+    let cookie = response
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 }
 
 #[tokio::test]
 async fn a_cross_origin_login_is_refused() {
     let app = TestApp::new().await;
-    let mut request = json_request(Method::POST, "/api/v1/auth/login", r#"{"email":"a@b.c","password":"whatever1"}"#);
-    request.headers_mut().insert(header::ORIGIN, "https://evil.test".parse().unwrap());
-    request.headers_mut().insert(header::HOST, "127.0.0.1:7070".parse().unwrap());
+    let mut request = json_request(
+        Method::POST,
+        "/api/v1/auth/login",
+        r#"{"email":"a@b.c","password":"whatever1"}"#,
+    );
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, "https://evil.test".parse().unwrap());
+    request
+        .headers_mut()
+        .insert(header::HOST, "127.0.0.1:7070".parse().unwrap());
     let response = app.send(request).await;
-    assert_eq!((response.status, response.error_code().as_str()), (StatusCode::FORBIDDEN, "csrf_rejected"));
+    assert_eq!(
+        (response.status, response.error_code().as_str()),
+        (StatusCode::FORBIDDEN, "csrf_rejected")
+    );
 }
 
 #[tokio::test]
 async fn a_setup_link_creates_the_first_owner_once() {
     let app = TestApp::new().await;
-    app.meta.create_setup_token(&hash_token("setup-secret"), &app.org_id, "owner", i64::MAX).await.unwrap();
-    let short = json_request(Method::POST, "/api/v1/auth/setup", r#"{"token":"setup-secret","email":"o@t.test","password":"short"}"#);
+    app.meta
+        .create_setup_token(&hash_token("setup-secret"), &app.org_id, "owner", i64::MAX)
+        .await
+        .unwrap();
+    let short = json_request(
+        Method::POST,
+        "/api/v1/auth/setup",
+        r#"{"token":"setup-secret","email":"o@t.test","password":"short"}"#,
+    );
     assert_eq!(app.send(short).await.error_code(), "invalid_password");
     let body = r#"{"token":"setup-secret","email":"o@t.test","password":"long enough"}"#;
-    let response = app.send(json_request(Method::POST, "/api/v1/auth/setup", body)).await;
+    let response = app
+        .send(json_request(Method::POST, "/api/v1/auth/setup", body))
+        .await;
     assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
     assert!(response.headers.get(header::SET_COOKIE).is_some());
-    let again = app.send(json_request(Method::POST, "/api/v1/auth/setup", &body.replace("o@t", "p@t"))).await;
+    let again = app
+        .send(json_request(
+            Method::POST,
+            "/api/v1/auth/setup",
+            &body.replace("o@t", "p@t"),
+        ))
+        .await;
     assert_eq!(again.error_code(), "invalid_setup_token");
     assert_eq!(app.meta.count_users().await.unwrap(), 1);
 }
@@ -72,30 +136,66 @@ async fn a_setup_link_creates_the_first_owner_once() {
 async fn the_list_is_newest_first_with_keyset_pages() {
     let app = TestApp::new().await;
     for (i, id) in ["s-a", "s-b", "s-c", "s-d", "s-e"].iter().enumerate() {
-        let response = app.ingest(batch(id, 0, 1_700_000_000_000 + i as i64 * 60_000, 2), &[]).await;
+        let response = app
+            .ingest(batch(id, 0, 1_700_000_000_000 + i as i64 * 60_000, 2), &[])
+            .await;
         assert_eq!(response.status, StatusCode::OK);
     }
     let cookie = app.login("ada@test.test", "viewer").await;
     let first = app.get("/api/v1/sessions?limit=2", &cookie).await.json();
-    let ids = |page: &serde_json::Value| page["sessions"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let ids = |page: &serde_json::Value| {
+        page["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&first), ["s-e", "s-d"]);
     let cursor = first["next_cursor"].as_str().unwrap();
     // A session arriving between pages does not shift the next page.
-    app.ingest(batch("s-new", 0, 1_800_000_000_000, 0), &[]).await;
-    let second = app.get(&format!("/api/v1/sessions?limit=2&cursor={cursor}"), &cookie).await.json();
+    app.ingest(batch("s-new", 0, 1_800_000_000_000, 0), &[])
+        .await;
+    let second = app
+        .get(
+            &format!("/api/v1/sessions?limit=2&cursor={cursor}"),
+            &cookie,
+        )
+        .await
+        .json();
     assert_eq!(ids(&second), ["s-c", "s-b"]);
-    let third = app.get(&format!("/api/v1/sessions?limit=2&cursor={}", second["next_cursor"].as_str().unwrap()), &cookie).await.json();
+    let third = app
+        .get(
+            &format!(
+                "/api/v1/sessions?limit=2&cursor={}",
+                second["next_cursor"].as_str().unwrap()
+            ),
+            &cookie,
+        )
+        .await
+        .json();
     assert_eq!(ids(&third), ["s-a"]);
     assert!(third["next_cursor"].is_null());
 
-    assert_eq!(app.get("/api/v1/sessions?limit=0", &cookie).await.error_code(), "invalid_query");
-    assert_eq!(app.get("/api/v1/sessions?cursor=garbage", &cookie).await.error_code(), "invalid_query");
+    assert_eq!(
+        app.get("/api/v1/sessions?limit=0", &cookie)
+            .await
+            .error_code(),
+        "invalid_query"
+    );
+    assert_eq!(
+        app.get("/api/v1/sessions?cursor=garbage", &cookie)
+            .await
+            .error_code(),
+        "invalid_query"
+    );
 }
 
 #[tokio::test]
 async fn a_session_carries_its_metadata() {
     let app = TestApp::new().await;
-    app.ingest(batch("s-meta", 0, 1_700_000_000_000, 2), &[]).await;
+    app.ingest(batch("s-meta", 0, 1_700_000_000_000, 2), &[])
+        .await;
     let cookie = app.login("ada@test.test", "member").await;
     let session = app.get("/api/v1/sessions/s-meta", &cookie).await.json();
     assert_eq!(session["started_at"], "2023-11-14T22:13:20Z");
@@ -118,12 +218,46 @@ async fn another_organizations_sessions_are_invisible() {
     let app = TestApp::new().await;
     app.ingest(batch("s-private", 0, 1000, 0), &[]).await;
     let other = app.meta.create_organization("Other org", 0).await.unwrap();
-    let user = app.meta.create_user("eve@other.test", &tapedeck_api::hash_password(tapedeck_testkit::TEST_PASSWORD).unwrap(), 0).await.unwrap();
-    app.meta.set_membership(&user.id, &other.id, "owner", 0).await.unwrap();
-    let body = json!({ "email": "eve@other.test", "password": tapedeck_testkit::TEST_PASSWORD }).to_string();
-    let response = app.send(json_request(Method::POST, "/api/v1/auth/login", &body)).await;
-    let cookie = response.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
-    assert_eq!(app.get("/api/v1/sessions", &cookie).await.json()["sessions"], json!([]));
-    assert_eq!(app.get("/api/v1/sessions/s-private", &cookie).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get("/api/v1/sessions/s-private/events", &cookie).await.status, StatusCode::NOT_FOUND);
+    let user = app
+        .meta
+        .create_user(
+            "eve@other.test",
+            &tapedeck_api::hash_password(tapedeck_testkit::TEST_PASSWORD).unwrap(),
+            0,
+        )
+        .await
+        .unwrap();
+    app.meta
+        .set_membership(&user.id, &other.id, "owner", 0)
+        .await
+        .unwrap();
+    let body = json!({ "email": "eve@other.test", "password": tapedeck_testkit::TEST_PASSWORD })
+        .to_string();
+    let response = app
+        .send(json_request(Method::POST, "/api/v1/auth/login", &body))
+        .await;
+    let cookie = response
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.get("/api/v1/sessions", &cookie).await.json()["sessions"],
+        json!([])
+    );
+    assert_eq!(
+        app.get("/api/v1/sessions/s-private", &cookie).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/sessions/s-private/events", &cookie)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -56,7 +56,10 @@ pub enum BatchError {
 }
 
 fn invalid(field: impl Into<String>, problem: impl Into<String>) -> BatchError {
-    BatchError::InvalidBatch { field: field.into(), problem: problem.into() }
+    BatchError::InvalidBatch {
+        field: field.into(),
+        problem: problem.into(),
+    }
 }
 
 /// Parses and validates one decoded ingest body.
@@ -68,7 +71,10 @@ pub fn parse_batch(body: &[u8]) -> Result<IngestBatch, BatchError> {
     };
     let session_id = client_id(&fields, "session_id")?;
     let window_id = client_id(&fields, "window_id")?;
-    let seq = match fields.get("seq").map(|raw| serde_json::from_str::<u32>(raw.get())) {
+    let seq = match fields
+        .get("seq")
+        .map(|raw| serde_json::from_str::<u32>(raw.get()))
+    {
         Some(Ok(seq)) if seq < (1 << 31) => seq,
         Some(_) => return Err(invalid("seq", "must be an integer from 0 to 2^31-1")),
         None => return Err(invalid("seq", "is required")),
@@ -77,7 +83,10 @@ pub fn parse_batch(body: &[u8]) -> Result<IngestBatch, BatchError> {
         None => BatchMeta::default(),
         Some(raw) => parse_meta(raw)?,
     };
-    let events: Vec<Box<RawValue>> = match fields.get("events").map(|raw| serde_json::from_str(raw.get())) {
+    let events: Vec<Box<RawValue>> = match fields
+        .get("events")
+        .map(|raw| serde_json::from_str(raw.get()))
+    {
         Some(Ok(events)) => events,
         Some(Err(_)) => return Err(invalid("events", "must be an array of rrweb events")),
         None => return Err(invalid("events", "is required")),
@@ -86,30 +95,49 @@ pub fn parse_batch(body: &[u8]) -> Result<IngestBatch, BatchError> {
         return Err(invalid("events", "must not be empty"));
     }
     if events.len() > MAX_EVENTS_PER_BATCH {
-        return Err(invalid("events", format!("holds more than {MAX_EVENTS_PER_BATCH} events")));
+        return Err(invalid(
+            "events",
+            format!("holds more than {MAX_EVENTS_PER_BATCH} events"),
+        ));
     }
     let heads = events
         .iter()
         .enumerate()
         .map(|(i, raw)| {
             serde_json::from_str::<EventHead>(raw.get()).map_err(|_| {
-                invalid(format!("events[{i}]"), "must be an object with integer `type` and `timestamp`")
+                invalid(
+                    format!("events[{i}]"),
+                    "must be an object with integer `type` and `timestamp`",
+                )
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(IngestBatch { session_id, window_id, seq, meta, events, heads })
+    Ok(IngestBatch {
+        session_id,
+        window_id,
+        seq,
+        meta,
+        events,
+        heads,
+    })
 }
 
 fn client_id(fields: &BTreeMap<String, Box<RawValue>>, name: &str) -> Result<String, BatchError> {
-    let raw = fields.get(name).ok_or_else(|| invalid(name, "is required"))?;
+    let raw = fields
+        .get(name)
+        .ok_or_else(|| invalid(name, "is required"))?;
     match serde_json::from_str::<String>(raw.get()) {
         Ok(id) if is_valid_client_id(&id) => Ok(id),
-        _ => Err(invalid(name, "must be 1-64 characters of A-Z, a-z, 0-9, '-' or '_'")),
+        _ => Err(invalid(
+            name,
+            "must be 1-64 characters of A-Z, a-z, 0-9, '-' or '_'",
+        )),
     }
 }
 
 fn parse_meta(raw: &RawValue) -> Result<BatchMeta, BatchError> {
-    let value: Value = serde_json::from_str(raw.get()).map_err(|_| invalid("meta", "must be an object"))?;
+    let value: Value =
+        serde_json::from_str(raw.get()).map_err(|_| invalid("meta", "must be an object"))?;
     let Value::Object(meta) = value else {
         return Err(invalid("meta", "must be an object"));
     };
@@ -137,7 +165,12 @@ fn parse_meta(raw: &RawValue) -> Result<BatchMeta, BatchError> {
                     .and_then(Value::as_u64)
                     .filter(|v| *v <= 100_000)
                     .map(|v| v as u32)
-                    .ok_or_else(|| invalid(format!("meta.viewport.{key}"), "must be an integer from 0 to 100000"))
+                    .ok_or_else(|| {
+                        invalid(
+                            format!("meta.viewport.{key}"),
+                            "must be an integer from 0 to 100000",
+                        )
+                    })
             };
             out.viewport = Some((dim("width")?, dim("height")?));
         }
@@ -200,11 +233,30 @@ mod tests {
     #[test]
     fn parses_a_whole_batch() {
         let batch = parse_batch(OK.as_bytes()).unwrap();
-        assert_eq!((batch.session_id.as_str(), batch.window_id.as_str(), batch.seq), ("s1", "w1", 3));
+        assert_eq!(
+            (
+                batch.session_id.as_str(),
+                batch.window_id.as_str(),
+                batch.seq
+            ),
+            ("s1", "w1", 3)
+        );
         assert_eq!(batch.meta.user_id.as_deref(), Some("u-1"));
         assert_eq!(batch.meta.viewport, Some((800, 600)));
         assert_eq!(batch.meta.tags.get("n").map(String::as_str), Some("3"));
-        assert_eq!(batch.heads, vec![EventHead { kind: 4, timestamp: 1000 }, EventHead { kind: 2, timestamp: 1001 }]);
+        assert_eq!(
+            batch.heads,
+            vec![
+                EventHead {
+                    kind: 4,
+                    timestamp: 1000
+                },
+                EventHead {
+                    kind: 2,
+                    timestamp: 1001
+                }
+            ]
+        );
         assert!(batch.events[1].get().contains("\"type\":2"));
     }
 
@@ -225,14 +277,30 @@ mod tests {
             ("events", Value::from("x"), "events"),
             ("events", serde_json::json!([]), "events"),
             ("events", serde_json::json!([{"type": 2}]), "events[0]"),
-            ("meta", serde_json::json!({"user": {"email": 5}}), "meta.user.email"),
-            ("meta", serde_json::json!({"viewport": {"width": -1, "height": 2}}), "meta.viewport.width"),
-            ("meta", serde_json::json!({"tags": {"a": [1]}}), "meta.tags.a"),
+            (
+                "meta",
+                serde_json::json!({"user": {"email": 5}}),
+                "meta.user.email",
+            ),
+            (
+                "meta",
+                serde_json::json!({"viewport": {"width": -1, "height": 2}}),
+                "meta.viewport.width",
+            ),
+            (
+                "meta",
+                serde_json::json!({"tags": {"a": [1]}}),
+                "meta.tags.a",
+            ),
         ];
         for (key, value, expected) in cases {
             let mut body = base.clone();
             body[*key] = value.clone();
-            assert_eq!(field_of(err(&body.to_string())), *expected, "{key} = {value}");
+            assert_eq!(
+                field_of(err(&body.to_string())),
+                *expected,
+                "{key} = {value}"
+            );
         }
         for key in ["session_id", "window_id", "seq", "events"] {
             let mut body = base.clone();

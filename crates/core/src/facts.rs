@@ -51,9 +51,14 @@ pub fn extract_facts(batch: &IngestBatch) -> BatchFacts {
             continue;
         }
         // A malformed meta event is still stored as sent; it just tells us nothing.
-        let Ok(meta) = serde_json::from_str::<MetaEvent>(raw.get()) else { continue };
+        let Ok(meta) = serde_json::from_str::<MetaEvent>(raw.get()) else {
+            continue;
+        };
         if let Some(href) = meta.data.href.filter(|h| !h.is_empty()) {
-            visits.push(PageVisit { url: clip_url(&href), at_ms: head.timestamp });
+            visits.push(PageVisit {
+                url: clip_url(&href),
+                at_ms: head.timestamp,
+            });
         }
         if let (Some(w), Some(h)) = (meta.data.width, meta.data.height) {
             viewport = Some((w, h));
@@ -64,10 +69,19 @@ pub fn extract_facts(batch: &IngestBatch) -> BatchFacts {
     if let Some(url) = &batch.meta.url
         && visits.last().is_none_or(|v| v.url != clip_url(url))
     {
-        visits.push(PageVisit { url: clip_url(url), at_ms: last_ts_ms });
+        visits.push(PageVisit {
+            url: clip_url(url),
+            at_ms: last_ts_ms,
+        });
     }
     visits.sort_by_key(|v| v.at_ms);
-    BatchFacts { first_ts_ms, last_ts_ms, event_count: batch.events.len(), visits, viewport }
+    BatchFacts {
+        first_ts_ms,
+        last_ts_ms,
+        event_count: batch.events.len(),
+        visits,
+        viewport,
+    }
 }
 
 fn clip_url(url: &str) -> String {
@@ -92,12 +106,21 @@ mod tests {
             {"type":3,"timestamp":1500,"data":{}},
             {"type":4,"timestamp":2000,"data":{"href":"https://a.test/cart","width":1024,"height":700}}]}"#,
         );
-        assert_eq!((f.first_ts_ms, f.last_ts_ms, f.event_count), (1000, 2000, 4));
+        assert_eq!(
+            (f.first_ts_ms, f.last_ts_ms, f.event_count),
+            (1000, 2000, 4)
+        );
         assert_eq!(
             f.visits,
             vec![
-                PageVisit { url: "https://a.test/".into(), at_ms: 1000 },
-                PageVisit { url: "https://a.test/cart".into(), at_ms: 2000 }
+                PageVisit {
+                    url: "https://a.test/".into(),
+                    at_ms: 1000
+                },
+                PageVisit {
+                    url: "https://a.test/cart".into(),
+                    at_ms: 2000
+                }
             ]
         );
         assert_eq!(f.viewport, Some((1024, 700)));
@@ -109,13 +132,21 @@ mod tests {
             r#"{"session_id":"s","window_id":"w","seq":1,"meta":{"url":"https://a.test/spa/2","viewport":{"width":390,"height":844}},
             "events":[{"type":3,"timestamp":5000,"data":{}},{"type":3,"timestamp":5200,"data":{}}]}"#,
         );
-        assert_eq!(f.visits, vec![PageVisit { url: "https://a.test/spa/2".into(), at_ms: 5200 }]);
+        assert_eq!(
+            f.visits,
+            vec![PageVisit {
+                url: "https://a.test/spa/2".into(),
+                at_ms: 5200
+            }]
+        );
         assert_eq!(f.viewport, Some((390, 844)));
     }
 
     #[test]
     fn malformed_meta_event_is_ignored() {
-        let f = facts(r#"{"session_id":"s","window_id":"w","seq":0,"events":[{"type":4,"timestamp":1,"data":"x"}]}"#);
+        let f = facts(
+            r#"{"session_id":"s","window_id":"w","seq":0,"events":[{"type":4,"timestamp":1,"data":"x"}]}"#,
+        );
         assert!(f.visits.is_empty());
         assert_eq!(f.viewport, None);
     }

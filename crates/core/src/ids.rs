@@ -6,7 +6,9 @@ use crate::limits::MAX_CLIENT_ID_CHARS;
 pub fn is_valid_client_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_CLIENT_ID_CHARS
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Returns a new time-ordered server id (UUIDv7, hyphenated lowercase).

@@ -69,8 +69,15 @@ impl SessionSummary {
         if let Some((width, height)) = facts.viewport {
             self.viewport = Some(Viewport { width, height });
         }
-        if let Some(ua) = meta.user_agent.as_deref().filter(|ua| *ua != self.browser.user_agent) {
-            self.browser = BrowserInfo { parsed: parse_user_agent(ua), user_agent: ua.to_string() };
+        if let Some(ua) = meta
+            .user_agent
+            .as_deref()
+            .filter(|ua| *ua != self.browser.user_agent)
+        {
+            self.browser = BrowserInfo {
+                parsed: parse_user_agent(ua),
+                user_agent: ua.to_string(),
+            };
         }
         for (target, value) in [
             (&mut self.user_id, &meta.user_id),
@@ -92,11 +99,13 @@ impl SessionSummary {
         }
         self.urls.extend(visits.iter().cloned());
         self.urls.sort_by_key(|v| v.at_ms);
-        self.urls.dedup_by(|later, earlier| later.url == earlier.url);
+        self.urls
+            .dedup_by(|later, earlier| later.url == earlier.url);
         if self.urls.len() > MAX_URL_HISTORY {
             // Keep the first pages (how the session began) and the most recent ones.
             let excess = self.urls.len() - MAX_URL_HISTORY;
-            self.urls.drain(MAX_URL_HISTORY / 2..MAX_URL_HISTORY / 2 + excess);
+            self.urls
+                .drain(MAX_URL_HISTORY / 2..MAX_URL_HISTORY / 2 + excess);
         }
     }
 
@@ -125,16 +134,29 @@ mod tests {
             first_ts_ms: first,
             last_ts_ms: last,
             event_count: 10,
-            visits: urls.iter().map(|(u, t)| PageVisit { url: u.to_string(), at_ms: *t }).collect(),
+            visits: urls
+                .iter()
+                .map(|(u, t)| PageVisit {
+                    url: u.to_string(),
+                    at_ms: *t,
+                })
+                .collect(),
             viewport: None,
         }
     }
 
     #[test]
     fn out_of_order_batches_give_the_same_summary() {
-        let meta = BatchMeta { user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0".into()), ..Default::default() };
+        let meta = BatchMeta {
+            user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0".into()),
+            ..Default::default()
+        };
         let a = facts(1000, 2000, &[("https://a.test/", 1000)]);
-        let b = facts(2500, 4000, &[("https://a.test/", 2500), ("https://a.test/cart", 3000)]);
+        let b = facts(
+            2500,
+            4000,
+            &[("https://a.test/", 2500), ("https://a.test/cart", 3000)],
+        );
         let mut in_order = SessionSummary::from_first_batch(&a, &meta);
         in_order.absorb(&b, &meta);
         let mut reversed = SessionSummary::from_first_batch(&b, &meta);
@@ -150,7 +172,11 @@ mod tests {
     #[test]
     fn identity_keeps_latest_known_value() {
         let anon = BatchMeta::default();
-        let known = BatchMeta { user_id: Some("u-1".into()), user_email: Some("a@b.test".into()), ..Default::default() };
+        let known = BatchMeta {
+            user_id: Some("u-1".into()),
+            user_email: Some("a@b.test".into()),
+            ..Default::default()
+        };
         let mut s = SessionSummary::from_first_batch(&facts(0, 1, &[]), &known);
         s.absorb(&facts(2, 3, &[]), &anon);
         assert_eq!(s.user_id.as_deref(), Some("u-1"));
@@ -161,10 +187,16 @@ mod tests {
     fn url_history_is_bounded() {
         let mut s = SessionSummary::default();
         for i in 0..(MAX_URL_HISTORY as i64 + 100) {
-            s.absorb(&facts(i, i, &[(&format!("https://a.test/{i}"), i)]), &BatchMeta::default());
+            s.absorb(
+                &facts(i, i, &[(&format!("https://a.test/{i}"), i)]),
+                &BatchMeta::default(),
+            );
         }
         assert_eq!(s.urls.len(), MAX_URL_HISTORY);
         assert_eq!(s.first_url(), Some("https://a.test/0"));
-        assert_eq!(s.urls.last().unwrap().url, format!("https://a.test/{}", MAX_URL_HISTORY + 99));
+        assert_eq!(
+            s.urls.last().unwrap().url,
+            format!("https://a.test/{}", MAX_URL_HISTORY + 99)
+        );
     }
 }

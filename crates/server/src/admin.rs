@@ -38,11 +38,19 @@ pub enum AdminCommand {
     },
 }
 
-#[allow(clippy::print_stdout, reason = "admin commands print their results for scripts")]
+#[allow(
+    clippy::print_stdout,
+    reason = "admin commands print their results for scripts"
+)]
 pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
     let (meta, _blobs) = open_stores(config).await?;
     match command {
-        AdminCommand::CreateUser { email, password_stdin, org, role } => {
+        AdminCommand::CreateUser {
+            email,
+            password_stdin,
+            org,
+            role,
+        } => {
             if !password_stdin {
                 bail!("give the password on standard input with --password-stdin");
             }
@@ -50,23 +58,44 @@ pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 bail!("unknown role {role:?}: use one of {}", ROLES.join(", "));
             }
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password from stdin")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from stdin")?;
             let password = password.trim_end_matches(['\n', '\r']);
             if password.chars().count() < 8 {
                 bail!("the password needs at least 8 characters");
             }
             let hash = tapedeck_api::hash_password(password)?;
             let org = organization(meta.as_ref(), &org).await?;
-            let user = meta.create_user(email.trim(), &hash, now_ms()).await.context("creating the user")?;
-            meta.set_membership(&user.id, &org.id, &role, now_ms()).await?;
+            let user = meta
+                .create_user(email.trim(), &hash, now_ms())
+                .await
+                .context("creating the user")?;
+            meta.set_membership(&user.id, &org.id, &role, now_ms())
+                .await?;
             println!("Created user {} ({role} of \"{}\")", user.email, org.name);
             println!("{}", user.id);
         }
-        AdminCommand::CreateProject { org, name, allowed_origins } => {
+        AdminCommand::CreateProject {
+            org,
+            name,
+            allowed_origins,
+        } => {
             let org = organization(meta.as_ref(), &org).await?;
-            let project = NewProject { organization_id: org.id.clone(), name, ingest_key: new_ingest_key(), allowed_origins };
-            let project = meta.create_project(&project, now_ms()).await.context("creating the project")?;
-            println!("Created project \"{}\" in \"{}\". Ingest key:", project.name, org.name);
+            let project = NewProject {
+                organization_id: org.id.clone(),
+                name,
+                ingest_key: new_ingest_key(),
+                allowed_origins,
+            };
+            let project = meta
+                .create_project(&project, now_ms())
+                .await
+                .context("creating the project")?;
+            println!(
+                "Created project \"{}\" in \"{}\". Ingest key:",
+                project.name, org.name
+            );
             println!("{}", project.ingest_key);
         }
     }

@@ -13,7 +13,10 @@ const DEFAULT_PROJECT: &str = "Default";
 const SETUP_LINK_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// Returns a new project ingest key.
@@ -21,7 +24,10 @@ pub fn new_ingest_key() -> String {
     format!("tdp_{}", new_secret(16))
 }
 
-#[allow(clippy::print_stdout, reason = "first-run instructions are for the person who ran the command")]
+#[allow(
+    clippy::print_stdout,
+    reason = "first-run instructions are for the person who ran the command"
+)]
 pub async fn first_run(meta: &dyn MetaStore, public_url: &str) -> anyhow::Result<()> {
     let now = now_ms();
     if meta.count_organizations().await? == 0 {
@@ -35,17 +41,33 @@ pub async fn first_run(meta: &dyn MetaStore, public_url: &str) -> anyhow::Result
         let project = meta.create_project(&project, now).await?;
         meta.set_setting(DEMO_PROJECT_SETTING, &project.id).await?;
         tracing::info!(organization.id = %org.id, project.id = %project.id, "created the default organization and project");
-        println!("First run: created organization \"{DEFAULT_ORGANIZATION}\" and project \"{DEFAULT_PROJECT}\".");
-        println!("  Ingest key of project \"{DEFAULT_PROJECT}\": {}", project.ingest_key);
-        println!("  Record a site with: <script src=\"{public_url}/sdk/tapedeck.js\" data-project=\"{}\" async></script>", project.ingest_key);
+        println!(
+            "First run: created organization \"{DEFAULT_ORGANIZATION}\" and project \"{DEFAULT_PROJECT}\"."
+        );
+        println!(
+            "  Ingest key of project \"{DEFAULT_PROJECT}\": {}",
+            project.ingest_key
+        );
+        println!(
+            "  Record a site with: <script src=\"{public_url}/sdk/tapedeck.js\" data-project=\"{}\" async></script>",
+            project.ingest_key
+        );
     }
     if meta.count_users().await? == 0 {
         let Some(org) = meta.organization_by_name(DEFAULT_ORGANIZATION).await? else {
             return Ok(());
         };
         let token = new_secret(24);
-        meta.create_setup_token(&hash_token(&token), &org.id, "owner", now + SETUP_LINK_TTL_MS).await?;
-        println!("No account exists yet. Create the first owner account (link valid 7 days, once):");
+        meta.create_setup_token(
+            &hash_token(&token),
+            &org.id,
+            "owner",
+            now + SETUP_LINK_TTL_MS,
+        )
+        .await?;
+        println!(
+            "No account exists yet. Create the first owner account (link valid 7 days, once):"
+        );
         println!("  {public_url}/setup?token={token}");
     }
     Ok(())

@@ -40,7 +40,10 @@ impl ConfigLayer {
             blob_store: get("TAPEDECK_BLOB_STORE"),
             public_url: get("TAPEDECK_PUBLIC_URL"),
             session_idle_secs: get("TAPEDECK_SESSION_IDLE_SECS")
-                .map(|v| v.parse().context("TAPEDECK_SESSION_IDLE_SECS must be a whole number"))
+                .map(|v| {
+                    v.parse()
+                        .context("TAPEDECK_SESSION_IDLE_SECS must be a whole number")
+                })
                 .transpose()?,
         })
     }
@@ -81,19 +84,38 @@ pub fn load(flags: ConfigLayer, config_file: Option<&Path>) -> anyhow::Result<Co
 }
 
 fn read_file(path: &Path) -> anyhow::Result<ConfigLayer> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
 }
 
 fn resolve(layer: ConfigLayer) -> anyhow::Result<Config> {
     let listen = layer.listen.unwrap_or_else(|| "127.0.0.1:7070".into());
-    let data_dir = layer.data_dir.unwrap_or_else(|| PathBuf::from("./tapedeck-data"));
+    let data_dir = layer
+        .data_dir
+        .unwrap_or_else(|| PathBuf::from("./tapedeck-data"));
     // Absolute paths, so URLs built from them do not depend on the working directory later.
-    let data_dir = std::path::absolute(&data_dir).with_context(|| format!("bad data_dir {}", data_dir.display()))?;
-    let database_url = layer.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("tapedeck.db").display()));
-    let blob_store = layer.blob_store.unwrap_or_else(|| format!("file://{}", data_dir.join("blobs").display()));
-    let public_url = layer.public_url.unwrap_or_else(|| format!("http://{listen}")).trim_end_matches('/').to_string();
-    Ok(Config { listen, data_dir, database_url, blob_store, public_url, session_idle_secs: layer.session_idle_secs.unwrap_or(300) })
+    let data_dir = std::path::absolute(&data_dir)
+        .with_context(|| format!("bad data_dir {}", data_dir.display()))?;
+    let database_url = layer
+        .database_url
+        .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("tapedeck.db").display()));
+    let blob_store = layer
+        .blob_store
+        .unwrap_or_else(|| format!("file://{}", data_dir.join("blobs").display()));
+    let public_url = layer
+        .public_url
+        .unwrap_or_else(|| format!("http://{listen}"))
+        .trim_end_matches('/')
+        .to_string();
+    Ok(Config {
+        listen,
+        data_dir,
+        database_url,
+        blob_store,
+        public_url,
+        session_idle_secs: layer.session_idle_secs.unwrap_or(300),
+    })
 }
 
 /// The annotated default configuration, as `tapedeck config print` shows it.
@@ -125,7 +147,11 @@ mod tests {
 
     #[test]
     fn defaults_derive_from_data_dir_and_listen() {
-        let config = resolve(ConfigLayer { data_dir: Some("/srv/td".into()), ..Default::default() }).unwrap();
+        let config = resolve(ConfigLayer {
+            data_dir: Some("/srv/td".into()),
+            ..Default::default()
+        })
+        .unwrap();
         assert_eq!(config.database_url, "sqlite:///srv/td/tapedeck.db");
         assert_eq!(config.blob_store, "file:///srv/td/blobs");
         assert_eq!(config.public_url, "http://127.0.0.1:7070");
@@ -134,11 +160,22 @@ mod tests {
 
     #[test]
     fn flags_beat_env_beat_file() {
-        let file: ConfigLayer = toml::from_str("listen = \"0.0.0.0:1\"\nsession_idle_secs = 5\npublic_url = \"https://f/\"").unwrap();
-        let env = ConfigLayer::from_env(|k| (k == "TAPEDECK_LISTEN").then(|| "127.0.0.1:2".to_string())).unwrap();
-        let flags = ConfigLayer { session_idle_secs: Some(9), ..Default::default() };
+        let file: ConfigLayer = toml::from_str(
+            "listen = \"0.0.0.0:1\"\nsession_idle_secs = 5\npublic_url = \"https://f/\"",
+        )
+        .unwrap();
+        let env =
+            ConfigLayer::from_env(|k| (k == "TAPEDECK_LISTEN").then(|| "127.0.0.1:2".to_string()))
+                .unwrap();
+        let flags = ConfigLayer {
+            session_idle_secs: Some(9),
+            ..Default::default()
+        };
         let config = resolve(flags.over(env).over(file)).unwrap();
-        assert_eq!((config.listen.as_str(), config.session_idle_secs), ("127.0.0.1:2", 9));
+        assert_eq!(
+            (config.listen.as_str(), config.session_idle_secs),
+            ("127.0.0.1:2", 9)
+        );
         assert_eq!(config.public_url, "https://f");
     }
 

@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "tapedeck", version, about = "Self-hosted session recording and replay")]
+#[command(
+    name = "tapedeck",
+    version,
+    about = "Self-hosted session recording and replay"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,20 +49,26 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn,sqlx=warn")),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,tower_http=warn,sqlx=warn")
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
     if let Command::Config(ConfigCommand::Print) = cli.command {
-        #[allow(clippy::print_stdout, reason = "printing the config is the command's output")]
+        #[allow(
+            clippy::print_stdout,
+            reason = "printing the config is the command's output"
+        )]
         {
             print!("{}", config::ANNOTATED_DEFAULTS);
         }
         return Ok(());
     }
     let config = config::load(cli.settings, cli.config.as_deref())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         match cli.command {
             Command::Serve => serve::run(config).await,

@@ -15,10 +15,14 @@ use crate::config::Config;
 const IDLE_SWEEP_INTERVAL: Duration = Duration::from_secs(15);
 
 /// Opens and migrates the configured stores.
-pub async fn open_stores(config: &Config) -> anyhow::Result<(Arc<dyn MetaStore>, Arc<dyn BlobStore>)> {
+pub async fn open_stores(
+    config: &Config,
+) -> anyhow::Result<(Arc<dyn MetaStore>, Arc<dyn BlobStore>)> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create data_dir {}", config.data_dir.display()))?;
-    let meta = open_meta_store(&config.database_url).await.context("opening the database")?;
+    let meta = open_meta_store(&config.database_url)
+        .await
+        .context("opening the database")?;
     meta.migrate().await.context("migrating the database")?;
     let blobs = open_blob_store(&config.blob_store).context("opening the blob store")?;
     Ok((meta, blobs))
@@ -29,7 +33,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(database = %redact_url(&config.database_url), blobs = %blobs.describe(), "stores ready");
     bootstrap::first_run(meta.as_ref(), &config.public_url).await?;
 
-    let api_config = ApiConfig { public_url: config.public_url.clone(), ..ApiConfig::default() };
+    let api_config = ApiConfig {
+        public_url: config.public_url.clone(),
+        ..ApiConfig::default()
+    };
     let state = AppState::new(meta.clone(), blobs, api_config);
     let sweeper = tokio::spawn(sweep_idle_sessions(state.clone(), config.session_idle_secs));
 
@@ -38,11 +45,19 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(listen = %address, "tapedeck is serving");
-    #[allow(clippy::print_stdout, reason = "the startup banner is for the person who ran the command")]
+    #[allow(
+        clippy::print_stdout,
+        reason = "the startup banner is for the person who ran the command"
+    )]
     {
-        println!("Tapedeck is running at {}  (demo shop: {}/demo)", config.public_url, config.public_url);
+        println!(
+            "Tapedeck is running at {}  (demo shop: {}/demo)",
+            config.public_url, config.public_url
+        );
     }
-    axum::serve(listener, tapedeck_api::router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, tapedeck_api::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     sweeper.abort();
     tracing::info!("tapedeck stopped");
     Ok(())
@@ -53,7 +68,11 @@ async fn sweep_idle_sessions(state: AppState, idle_secs: u64) {
     loop {
         tick.tick().await;
         let now = state.now_ms();
-        match state.meta.mark_idle_sessions(now - idle_secs as i64 * 1000, now).await {
+        match state
+            .meta
+            .mark_idle_sessions(now - idle_secs as i64 * 1000, now)
+            .await
+        {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "sessions went idle"),
             Err(e) => tracing::warn!(error = %e, "marking idle sessions failed"),
@@ -86,7 +105,9 @@ async fn shutdown_signal() {
 /// Hides a password in a database URL for logs.
 fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}://***@{}", &url[..scheme_end], &url[at + 1..]),
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***@{}", &url[..scheme_end], &url[at + 1..])
+        }
         _ => url.to_string(),
     }
 }
@@ -95,7 +116,10 @@ fn redact_url(url: &str) -> String {
 mod tests {
     #[test]
     fn redacts_credentials() {
-        assert_eq!(super::redact_url("postgres://u:secret@db:5432/x"), "postgres://***@db:5432/x");
+        assert_eq!(
+            super::redact_url("postgres://u:secret@db:5432/x"),
+            "postgres://***@db:5432/x"
+        );
         assert_eq!(super::redact_url("sqlite:///a/b.db"), "sqlite:///a/b.db");
     }
 }

@@ -33,14 +33,19 @@ pub struct ObjectBlobStore {
 
 impl ObjectBlobStore {
     pub fn new(inner: Arc<dyn ObjectStore>, description: impl Into<String>) -> Self {
-        Self { inner, description: description.into() }
+        Self {
+            inner,
+            description: description.into(),
+        }
     }
 }
 
 #[async_trait]
 impl BlobStore for ObjectBlobStore {
     async fn put(&self, key: &str, bytes: Bytes) -> Result<(), StoreError> {
-        self.inner.put(&Path::from(key), PutPayload::from(bytes)).await?;
+        self.inner
+            .put(&Path::from(key), PutPayload::from(bytes))
+            .await?;
         Ok(())
     }
 
@@ -68,11 +73,19 @@ pub fn open_blob_store(url: &str) -> Result<Arc<dyn BlobStore>, StoreError> {
         let local = LocalFileSystem::new_with_prefix(dir)
             .map_err(|e| StoreError::Config(format!("blob directory {dir}: {e}")))?
             .with_fsync(true);
-        Ok(Arc::new(ObjectBlobStore::new(Arc::new(local), format!("local directory {dir}"))))
+        Ok(Arc::new(ObjectBlobStore::new(
+            Arc::new(local),
+            format!("local directory {dir}"),
+        )))
     } else if url == "memory://" {
-        Ok(Arc::new(ObjectBlobStore::new(Arc::new(InMemory::new()), "memory")))
+        Ok(Arc::new(ObjectBlobStore::new(
+            Arc::new(InMemory::new()),
+            "memory",
+        )))
     } else {
-        Err(StoreError::Config(format!("unsupported blob_store {url:?}: use file:///path or memory://")))
+        Err(StoreError::Config(format!(
+            "unsupported blob_store {url:?}: use file:///path or memory://"
+        )))
     }
 }
 
@@ -81,20 +94,39 @@ mod tests {
     use super::*;
 
     async fn round_trip(store: Arc<dyn BlobStore>) {
-        store.put("a/b/1.bin", Bytes::from_static(b"hello")).await.unwrap();
-        assert_eq!(store.get("a/b/1.bin").await.unwrap(), Bytes::from_static(b"hello"));
-        store.put("a/b/1.bin", Bytes::from_static(b"again")).await.unwrap();
-        assert_eq!(store.get("a/b/1.bin").await.unwrap(), Bytes::from_static(b"again"));
-        assert!(matches!(store.get("a/b/missing").await, Err(StoreError::NotFound)));
+        store
+            .put("a/b/1.bin", Bytes::from_static(b"hello"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get("a/b/1.bin").await.unwrap(),
+            Bytes::from_static(b"hello")
+        );
+        store
+            .put("a/b/1.bin", Bytes::from_static(b"again"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get("a/b/1.bin").await.unwrap(),
+            Bytes::from_static(b"again")
+        );
+        assert!(matches!(
+            store.get("a/b/missing").await,
+            Err(StoreError::NotFound)
+        ));
         store.delete("a/b/1.bin").await.unwrap();
         store.delete("a/b/1.bin").await.unwrap();
-        assert!(matches!(store.get("a/b/1.bin").await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.get("a/b/1.bin").await,
+            Err(StoreError::NotFound)
+        ));
     }
 
     #[tokio::test]
     async fn local_directory_conforms() {
         let dir = tempfile::tempdir().unwrap();
-        let store = open_blob_store(&format!("file://{}", dir.path().join("blobs").display())).unwrap();
+        let store =
+            open_blob_store(&format!("file://{}", dir.path().join("blobs").display())).unwrap();
         round_trip(store).await;
     }
 
@@ -105,6 +137,9 @@ mod tests {
 
     #[test]
     fn unknown_scheme_is_a_config_error() {
-        assert!(matches!(open_blob_store("ftp://x"), Err(StoreError::Config(_))));
+        assert!(matches!(
+            open_blob_store("ftp://x"),
+            Err(StoreError::Config(_))
+        ));
     }
 }

@@ -16,12 +16,18 @@ use std::sync::Arc;
 
 /// Opens the MetaStore a database URL names (`sqlite://path`), creating the database file if
 /// needed. Migrations are not applied here: call [`MetaStore::migrate`].
-pub async fn open_meta_store(database_url: &str) -> std::result::Result<Arc<dyn MetaStore>, StoreError> {
+pub async fn open_meta_store(
+    database_url: &str,
+) -> std::result::Result<Arc<dyn MetaStore>, StoreError> {
     if database_url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteMetaStore::connect(database_url).await?))
     } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
-        Err(StoreError::Config("the PostgreSQL MetaStore is not built yet; use sqlite://".into()))
+        Err(StoreError::Config(
+            "the PostgreSQL MetaStore is not built yet; use sqlite://".into(),
+        ))
     } else {
-        Err(StoreError::Config(format!("unsupported database_url scheme in {database_url:?}")))
+        Err(StoreError::Config(format!(
+            "unsupported database_url scheme in {database_url:?}"
+        )))
     }
 }

@@ -125,21 +125,50 @@ pub trait MetaStore: Send + Sync {
     async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>>;
     async fn count_users(&self) -> Result<i64>;
     /// Adds or updates the user's role in an organization.
-    async fn set_membership(&self, user_id: &str, organization_id: &str, role: &str, now_ms: i64) -> Result<()>;
+    async fn set_membership(
+        &self,
+        user_id: &str,
+        organization_id: &str,
+        role: &str,
+        now_ms: i64,
+    ) -> Result<()>;
     async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>>;
 
-    async fn create_setup_token(&self, token_hash: &str, organization_id: &str, role: &str, expires_at_ms: i64) -> Result<()>;
+    async fn create_setup_token(
+        &self,
+        token_hash: &str,
+        organization_id: &str,
+        role: &str,
+        expires_at_ms: i64,
+    ) -> Result<()>;
     /// Atomically uses a valid setup token to create a user with the token's role. Returns
     /// `None` when the token is unknown, used or expired (and then nothing changes).
-    async fn redeem_setup_token(&self, token_hash: &str, email: &str, password_hash: &str, now_ms: i64) -> Result<Option<User>>;
+    async fn redeem_setup_token(
+        &self,
+        token_hash: &str,
+        email: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<User>>;
 
-    async fn create_login(&self, token_hash: &str, user_id: &str, now_ms: i64, expires_at_ms: i64) -> Result<()>;
+    async fn create_login(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<()>;
     async fn user_by_login(&self, token_hash: &str, now_ms: i64) -> Result<Option<User>>;
     async fn delete_login(&self, token_hash: &str) -> Result<()>;
 
     /// Records an ingest batch whose blob is durable, and folds its facts into the session, in
     /// one transaction. A batch stored before returns `Duplicate` and changes nothing.
-    async fn store_segment(&self, segment: &NewSegment, facts: &BatchFacts, meta: &BatchMeta) -> Result<SegmentOutcome>;
+    async fn store_segment(
+        &self,
+        segment: &NewSegment,
+        facts: &BatchFacts,
+        meta: &BatchMeta,
+    ) -> Result<SegmentOutcome>;
     /// Returns true when this (session, window, seq) batch is stored already.
     async fn segment_exists(&self, session_id: &str, window_id: &str, seq: u32) -> Result<bool>;
     async fn session(&self, id: &str) -> Result<Option<SessionRecord>>;

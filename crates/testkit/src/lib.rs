@@ -38,7 +38,10 @@ impl TestResponse {
 
     /// The stable error code of an error answer.
     pub fn error_code(&self) -> String {
-        self.json()["error"]["code"].as_str().unwrap_or_default().to_string()
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 }
 
@@ -57,7 +60,8 @@ impl TestApp {
         let database_url = format!("sqlite://{}", dir.path().join("tapedeck.db").display());
         let meta = open_meta_store(&database_url).await.expect("database");
         meta.migrate().await.expect("migrations");
-        let blobs = open_blob_store(&format!("file://{}", dir.path().join("blobs").display())).expect("blobs");
+        let blobs = open_blob_store(&format!("file://{}", dir.path().join("blobs").display()))
+            .expect("blobs");
         let org = meta.create_organization("Test org", 0).await.expect("org");
         let project = NewProject {
             organization_id: org.id.clone(),
@@ -67,15 +71,31 @@ impl TestApp {
         };
         let project = meta.create_project(&project, 0).await.expect("project");
         let state = AppState::new(meta.clone(), blobs.clone(), ApiConfig::default());
-        Self { router: tapedeck_api::router(state), meta, blobs, project, org_id: org.id, dir }
+        Self {
+            router: tapedeck_api::router(state),
+            meta,
+            blobs,
+            project,
+            org_id: org.id,
+            dir,
+        }
     }
 
     /// Sends a request through the real router.
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.expect("router never fails");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router never fails");
         let (parts, body) = response.into_parts();
         let body = body.collect().await.expect("body").to_bytes();
-        TestResponse { status: parts.status, headers: parts.headers, body }
+        TestResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
     }
 
     /// Posts an ingest body with the project's key and the given extra headers.
@@ -88,23 +108,47 @@ impl TestApp {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        self.send(request.body(Body::from(body.into())).expect("request")).await
+        self.send(request.body(Body::from(body.into())).expect("request"))
+            .await
     }
 
     /// Creates a user in this app's organization and returns a logged-in cookie header value.
     pub async fn login(&self, email: &str, role: &str) -> String {
-        let user = self.meta.create_user(email, &hash_password(TEST_PASSWORD).expect("hash"), 0).await.expect("user");
-        self.meta.set_membership(&user.id, &self.org_id, role, 0).await.expect("membership");
+        let user = self
+            .meta
+            .create_user(email, &hash_password(TEST_PASSWORD).expect("hash"), 0)
+            .await
+            .expect("user");
+        self.meta
+            .set_membership(&user.id, &self.org_id, role, 0)
+            .await
+            .expect("membership");
         let body = serde_json::json!({ "email": email, "password": TEST_PASSWORD }).to_string();
-        let response = self.send(json_request(Method::POST, "/api/v1/auth/login", &body)).await;
-        assert_eq!(response.status, StatusCode::OK, "login failed: {:?}", response.body);
-        let cookie = response.headers.get(header::SET_COOKIE).expect("cookie").to_str().expect("ascii");
+        let response = self
+            .send(json_request(Method::POST, "/api/v1/auth/login", &body))
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "login failed: {:?}",
+            response.body
+        );
+        let cookie = response
+            .headers
+            .get(header::SET_COOKIE)
+            .expect("cookie")
+            .to_str()
+            .expect("ascii");
         cookie.split(';').next().expect("name=value").to_string()
     }
 
     /// GETs `uri` with the login cookie.
     pub async fn get(&self, uri: &str, cookie: &str) -> TestResponse {
-        let request = Request::builder().uri(uri).header(header::COOKIE, cookie).body(Body::empty()).expect("request");
+        let request = Request::builder()
+            .uri(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request");
         self.send(request).await
     }
 }
@@ -121,7 +165,9 @@ pub fn json_request(method: Method, uri: &str, body: &str) -> Request<Body> {
 
 /// Path of a file under the repository's `fixtures/` directory.
 pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
 }
 
 /// Gzips bytes (as the SDK's CompressionStream does).

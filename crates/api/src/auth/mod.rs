@@ -36,12 +36,20 @@ pub struct SetupRequest {
     password: String,
 }
 
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Json<LoginRequest>) -> Result<Response, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Json<LoginRequest>,
+) -> Result<Response, ApiError> {
     require_same_origin(&headers)?;
     let credentials = state.meta.user_credentials(body.email.trim()).await?;
-    let hash = credentials.as_ref().map_or(DUMMY_HASH.clone(), |c| c.password_hash.clone());
+    let hash = credentials
+        .as_ref()
+        .map_or(DUMMY_HASH.clone(), |c| c.password_hash.clone());
     let password = body.password.clone();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|_| ApiError::Internal)?;
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|_| ApiError::Internal)?;
     match credentials {
         Some(credentials) if matches => start_login(&state, credentials.user).await,
         _ => {
@@ -51,11 +59,17 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Json
     }
 }
 
-pub async fn setup(State(state): State<AppState>, headers: HeaderMap, body: Json<SetupRequest>) -> Result<Response, ApiError> {
+pub async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Json<SetupRequest>,
+) -> Result<Response, ApiError> {
     require_same_origin(&headers)?;
     let email = body.email.trim();
     if !email.contains('@') || email.len() > 254 {
-        return Err(ApiError::InvalidRequest("enter a valid email address".into()));
+        return Err(ApiError::InvalidRequest(
+            "enter a valid email address".into(),
+        ));
     }
     if let Some(problem) = password_problem(&body.password) {
         return Err(ApiError::InvalidPassword(problem));
@@ -65,10 +79,16 @@ pub async fn setup(State(state): State<AppState>, headers: HeaderMap, body: Json
         .await
         .map_err(|_| ApiError::Internal)?
         .map_err(|_| ApiError::Internal)?;
-    match state.meta.redeem_setup_token(&hash_token(&body.token), email, &hash, state.now_ms()).await {
+    match state
+        .meta
+        .redeem_setup_token(&hash_token(&body.token), email, &hash, state.now_ms())
+        .await
+    {
         Ok(Some(user)) => start_login(&state, user).await,
         Ok(None) => Err(ApiError::InvalidSetupToken),
-        Err(StoreError::Conflict(_)) => Err(ApiError::Conflict(format!("a user with email {email} exists already"))),
+        Err(StoreError::Conflict(_)) => Err(ApiError::Conflict(format!(
+            "a user with email {email} exists already"
+        ))),
         Err(e) => Err(e.into()),
     }
 }
@@ -77,21 +97,38 @@ async fn start_login(state: &AppState, user: User) -> Result<Response, ApiError>
     let token = new_secret(32);
     let now = state.now_ms();
     let ttl = state.config.login_ttl;
-    state.meta.create_login(&hash_token(&token), &user.id, now, now + ttl.as_millis() as i64).await?;
+    state
+        .meta
+        .create_login(
+            &hash_token(&token),
+            &user.id,
+            now,
+            now + ttl.as_millis() as i64,
+        )
+        .await?;
     tracing::info!(user.id = %user.id, "user logged in");
     let secure = state.config.public_url.starts_with("https://");
-    let mut response = Json(json!({ "user": { "id": user.id, "email": user.email } })).into_response();
-    response.headers_mut().insert(header::SET_COOKIE, login_cookie(&token, ttl.as_secs(), secure));
+    let mut response =
+        Json(json!({ "user": { "id": user.id, "email": user.email } })).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        login_cookie(&token, ttl.as_secs(), secure),
+    );
     Ok(response)
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     require_same_origin(&headers)?;
     if let Some(token) = login_token(&headers) {
         state.meta.delete_login(&hash_token(&token)).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(header::SET_COOKIE, login_cookie("", 0, false));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, login_cookie("", 0, false));
     Ok(response)
 }
 
@@ -101,5 +138,7 @@ pub async fn me(auth: AuthUser) -> Json<serde_json::Value> {
         .iter()
         .map(|m| json!({ "id": m.organization.id, "name": m.organization.name, "role": m.role }))
         .collect();
-    Json(json!({ "user": { "id": auth.user.id, "email": auth.user.email }, "organizations": organizations }))
+    Json(
+        json!({ "user": { "id": auth.user.id, "email": auth.user.email }, "organizations": organizations }),
+    )
 }

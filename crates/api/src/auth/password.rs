@@ -1,7 +1,7 @@
 //! Password hashing with argon2id (the crate's recommended defaults).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -10,7 +10,8 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// Returns the PHC-string argon2id hash of `password`.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|e| anyhow::anyhow!("salt: {e}"))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -20,7 +21,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 /// Returns true when `password` matches the stored PHC hash.
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
     PasswordHash::new(stored_hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -28,9 +33,13 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
 pub fn password_problem(password: &str) -> Option<String> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        Some(format!("the password needs at least {MIN_PASSWORD_CHARS} characters"))
+        Some(format!(
+            "the password needs at least {MIN_PASSWORD_CHARS} characters"
+        ))
     } else if chars > MAX_PASSWORD_CHARS {
-        Some(format!("the password may have at most {MAX_PASSWORD_CHARS} characters"))
+        Some(format!(
+            "the password may have at most {MAX_PASSWORD_CHARS} characters"
+        ))
     } else {
         None
     }

@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use tapedeck_store::{Membership, User};
 
 use crate::error::ApiError;
-use crate::state::AppState;
 use crate::hash_token;
+use crate::state::AppState;
 
 pub const COOKIE_NAME: &str = "tapedeck_session";
 
@@ -21,20 +21,32 @@ pub struct AuthUser {
 impl AuthUser {
     /// Returns true when the user belongs to the organization (any role can read).
     pub fn can_read_org(&self, organization_id: &str) -> bool {
-        self.memberships.iter().any(|m| m.organization.id == organization_id)
+        self.memberships
+            .iter()
+            .any(|m| m.organization.id == organization_id)
     }
 
     pub fn organization_ids(&self) -> Vec<String> {
-        self.memberships.iter().map(|m| m.organization.id.clone()).collect()
+        self.memberships
+            .iter()
+            .map(|m| m.organization.id.clone())
+            .collect()
     }
 }
 
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = login_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        let user = state.meta.user_by_login(&hash_token(&token), state.now_ms()).await?.ok_or(ApiError::Unauthenticated)?;
+        let user = state
+            .meta
+            .user_by_login(&hash_token(&token), state.now_ms())
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
         let memberships = state.meta.memberships(&user.id).await?;
         Ok(AuthUser { user, memberships })
     }
@@ -55,17 +67,31 @@ pub fn login_token(headers: &HeaderMap) -> Option<String> {
 /// Returns the `Set-Cookie` value that stores (or, with `max_age_secs` 0, clears) the login.
 pub fn login_cookie(token: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let value = format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+    let value = format!(
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    );
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
 }
 
 /// Refuses a cookie-authenticated write whose `Origin` is not this server: a browser always
 /// sends `Origin` on cross-site POSTs, so a forged form or fetch from another site stops here.
 pub fn require_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return Ok(()) };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
-    if origin_host.eq_ignore_ascii_case(host) { Ok(()) } else { Err(ApiError::CsrfRejected) }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(origin);
+    if origin_host.eq_ignore_ascii_case(host) {
+        Ok(())
+    } else {
+        Err(ApiError::CsrfRejected)
+    }
 }
 
 #[cfg(test)]
@@ -75,7 +101,10 @@ mod tests {
     #[test]
     fn finds_the_login_among_other_cookies() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; tapedeck_session=abc; b=2"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; tapedeck_session=abc; b=2"),
+        );
         assert_eq!(login_token(&headers).as_deref(), Some("abc"));
     }
 
@@ -84,9 +113,15 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:7070"));
         assert!(require_same_origin(&headers).is_ok());
-        headers.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:7070"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:7070"),
+        );
         assert!(require_same_origin(&headers).is_ok());
-        headers.insert(header::ORIGIN, HeaderValue::from_static("https://evil.test"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.test"),
+        );
         assert!(require_same_origin(&headers).is_err());
     }
 }

@@ -12,7 +12,10 @@ pub fn origin_allowed(project: &Project, origin: Option<&str>) -> bool {
         _ if project.allowed_origins.is_empty() => true,
         // Same-origin and non-browser clients send no Origin header.
         None => true,
-        Some(origin) => project.allowed_origins.iter().any(|allowed| allowed.trim_end_matches('/') == origin),
+        Some(origin) => project
+            .allowed_origins
+            .iter()
+            .any(|allowed| allowed.trim_end_matches('/') == origin),
     }
 }
 
@@ -23,7 +26,10 @@ pub fn with_cors(request_headers: &HeaderMap, response: impl IntoResponse) -> Re
         let headers = response.headers_mut();
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
         headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-        headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After"));
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Retry-After"),
+        );
     }
     response
 }
@@ -32,12 +38,18 @@ pub fn with_cors(request_headers: &HeaderMap, response: impl IntoResponse) -> Re
 pub async fn preflight(headers: HeaderMap) -> Response {
     let mut response = with_cors(&headers, axum::http::StatusCode::NO_CONTENT);
     let out = response.headers_mut();
-    out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+    out.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
     out.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
         HeaderValue::from_static("Content-Type, Content-Encoding, X-Tapedeck-Project"),
     );
-    out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+    out.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
     response
 }
 

@@ -5,11 +5,11 @@
 pub mod cors;
 mod decode;
 
+use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
-use axum::Json;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Deserialize;
 use tapedeck_core::limits::{MAX_BATCH_COMPRESSED_BYTES, MAX_BATCH_DECODED_BYTES};
@@ -32,14 +32,22 @@ pub struct ProjectQuery {
 }
 
 /// Finds the project of a recorder request by its ingest key (header, or `?project=`).
-pub async fn project_of(state: &AppState, headers: &HeaderMap, query: &ProjectQuery) -> Result<Project, ApiError> {
+pub async fn project_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: &ProjectQuery,
+) -> Result<Project, ApiError> {
     let key = headers
         .get(PROJECT_HEADER)
         .and_then(|v| v.to_str().ok())
         .or(query.project.as_deref())
         .filter(|k| !k.is_empty() && k.len() <= 128)
         .ok_or(ApiError::UnknownProject)?;
-    state.meta.project_by_ingest_key(key).await?.ok_or(ApiError::UnknownProject)
+    state
+        .meta
+        .project_by_ingest_key(key)
+        .await?
+        .ok_or(ApiError::UnknownProject)
 }
 
 pub async fn ingest(
@@ -49,23 +57,41 @@ pub async fn ingest(
     body: Body,
 ) -> Response {
     let outcome = ingest_batch(&state, &query, &headers, body).await;
-    with_cors(&headers, outcome.map(|status| Json(serde_json::json!({ "status": status }))))
+    with_cors(
+        &headers,
+        outcome.map(|status| Json(serde_json::json!({ "status": status }))),
+    )
 }
 
-async fn ingest_batch(state: &AppState, query: &ProjectQuery, headers: &HeaderMap, body: Body) -> Result<&'static str, ApiError> {
+async fn ingest_batch(
+    state: &AppState,
+    query: &ProjectQuery,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<&'static str, ApiError> {
     let project = project_of(state, headers, query).await?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if !origin_allowed(&project, origin) {
         return Err(ApiError::OriginNotAllowed);
     }
     let body = read_capped_body(headers, body).await?;
-    let encoding = headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let encoding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let prepared = tokio::task::spawn_blocking(move || prepare(&body, encoding.as_deref()))
         .await
         .map_err(|_| ApiError::Internal)??;
 
     let meta = &state.meta;
-    if meta.segment_exists(&prepared.batch.session_id, &prepared.batch.window_id, prepared.batch.seq).await? {
+    if meta
+        .segment_exists(
+            &prepared.batch.session_id,
+            &prepared.batch.window_id,
+            prepared.batch.seq,
+        )
+        .await?
+    {
         return Ok("duplicate");
     }
     let blob_key = format!(
@@ -73,10 +99,14 @@ async fn ingest_batch(state: &AppState, query: &ProjectQuery, headers: &HeaderMa
         project.id, prepared.batch.session_id, prepared.batch.window_id, prepared.batch.seq
     );
     let size_bytes = prepared.stored.len() as i64;
-    state.blobs.put(&blob_key, prepared.stored).await.map_err(|e| {
-        tracing::error!(error = %e, blob.key = %blob_key, "writing an ingest batch failed");
-        ApiError::StorageUnavailable
-    })?;
+    state
+        .blobs
+        .put(&blob_key, prepared.stored)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, blob.key = %blob_key, "writing an ingest batch failed");
+            ApiError::StorageUnavailable
+        })?;
     let segment = NewSegment {
         project,
         session_id: prepared.batch.session_id.clone(),
@@ -86,15 +116,18 @@ async fn ingest_batch(state: &AppState, query: &ProjectQuery, headers: &HeaderMa
         size_bytes,
         received_at_ms: state.now_ms(),
     };
-    match meta.store_segment(&segment, &prepared.facts, &prepared.batch.meta).await {
+    match meta
+        .store_segment(&segment, &prepared.facts, &prepared.batch.meta)
+        .await
+    {
         Ok(SegmentOutcome::Stored) => {
             tracing::debug!(session.id = %segment.session_id, seq = segment.seq, size_bytes, "batch stored");
             Ok("stored")
         }
         Ok(SegmentOutcome::Duplicate) => Ok("duplicate"),
-        Err(StoreError::Conflict(_)) => {
-            Err(ApiError::InvalidBatch("field `session_id` belongs to a session of another project".into()))
-        }
+        Err(StoreError::Conflict(_)) => Err(ApiError::InvalidBatch(
+            "field `session_id` belongs to a session of another project".into(),
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -102,16 +135,25 @@ async fn ingest_batch(state: &AppState, query: &ProjectQuery, headers: &HeaderMa
 /// Reads the request body, refusing it as soon as it passes the compressed-size cap.
 async fn read_capped_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
     let too_large = || {
-        ApiError::BatchTooLarge(format!("the body is larger than {MAX_BATCH_COMPRESSED_BYTES} bytes as sent"))
+        ApiError::BatchTooLarge(format!(
+            "the body is larger than {MAX_BATCH_COMPRESSED_BYTES} bytes as sent"
+        ))
     };
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if declared.is_some_and(|len| len > MAX_BATCH_COMPRESSED_BYTES) {
         return Err(too_large());
     }
-    match Limited::new(body, MAX_BATCH_COMPRESSED_BYTES).collect().await {
+    match Limited::new(body, MAX_BATCH_COMPRESSED_BYTES)
+        .collect()
+        .await
+    {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<LengthLimitError>() => Err(too_large()),
-        Err(_) => Err(ApiError::InvalidRequest("the request body could not be read".into())),
+        Err(_) => Err(ApiError::InvalidRequest(
+            "the request body could not be read".into(),
+        )),
     }
 }
 
@@ -127,21 +169,35 @@ fn prepare(body: &[u8], encoding: Option<&str>) -> Result<PreparedBatch, ApiErro
         DecodeError::TooLarge { limit_bytes } => {
             ApiError::BatchTooLarge(format!("the body decodes to more than {limit_bytes} bytes"))
         }
-        DecodeError::Corrupt(why) => ApiError::InvalidJson(format!("the compressed body does not decode: {why}")),
+        DecodeError::Corrupt(why) => {
+            ApiError::InvalidJson(format!("the compressed body does not decode: {why}"))
+        }
         DecodeError::Unsupported(encoding) => ApiError::UnsupportedEncoding(encoding),
     })?;
     let batch = parse_batch(&decoded)?;
     let facts = extract_facts(&batch);
-    let stored = zstd::encode_all(events_json(&batch).as_bytes(), SEGMENT_ZSTD_LEVEL).map_err(|e| {
-        tracing::error!(error = %e, "compressing a batch failed");
-        ApiError::Internal
-    })?;
-    Ok(PreparedBatch { batch, facts, stored: Bytes::from(stored) })
+    let stored =
+        zstd::encode_all(events_json(&batch).as_bytes(), SEGMENT_ZSTD_LEVEL).map_err(|e| {
+            tracing::error!(error = %e, "compressing a batch failed");
+            ApiError::Internal
+        })?;
+    Ok(PreparedBatch {
+        batch,
+        facts,
+        stored: Bytes::from(stored),
+    })
 }
 
 /// The batch's events as one JSON array, byte-for-byte as the recorder sent each event.
 fn events_json(batch: &IngestBatch) -> String {
-    let mut out = String::with_capacity(batch.events.iter().map(|e| e.get().len() + 1).sum::<usize>() + 2);
+    let mut out = String::with_capacity(
+        batch
+            .events
+            .iter()
+            .map(|e| e.get().len() + 1)
+            .sum::<usize>()
+            + 2,
+    );
     out.push('[');
     for (i, event) in batch.events.iter().enumerate() {
         if i > 0 {

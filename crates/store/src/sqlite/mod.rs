@@ -9,7 +9,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use tapedeck_core::{BatchFacts, BatchMeta};
 
 use crate::meta::*;
@@ -31,7 +33,10 @@ impl SqliteMetaStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await?;
         Ok(Self { pool })
     }
 
@@ -43,7 +48,9 @@ impl SqliteMetaStore {
 #[async_trait]
 impl MetaStore for SqliteMetaStore {
     async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -89,26 +96,52 @@ impl MetaStore for SqliteMetaStore {
     async fn count_users(&self) -> Result<i64> {
         accounts::count(&self.pool, "users").await
     }
-    async fn set_membership(&self, user_id: &str, organization_id: &str, role: &str, now_ms: i64) -> Result<()> {
+    async fn set_membership(
+        &self,
+        user_id: &str,
+        organization_id: &str,
+        role: &str,
+        now_ms: i64,
+    ) -> Result<()> {
         accounts::set_membership(&self.pool, user_id, organization_id, role, now_ms).await
     }
     async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>> {
         accounts::memberships(&self.pool, user_id).await
     }
 
-    async fn create_setup_token(&self, token_hash: &str, organization_id: &str, role: &str, expires_at_ms: i64) -> Result<()> {
-        accounts::create_setup_token(&self.pool, token_hash, organization_id, role, expires_at_ms).await
+    async fn create_setup_token(
+        &self,
+        token_hash: &str,
+        organization_id: &str,
+        role: &str,
+        expires_at_ms: i64,
+    ) -> Result<()> {
+        accounts::create_setup_token(&self.pool, token_hash, organization_id, role, expires_at_ms)
+            .await
     }
-    async fn redeem_setup_token(&self, token_hash: &str, email: &str, password_hash: &str, now_ms: i64) -> Result<Option<User>> {
+    async fn redeem_setup_token(
+        &self,
+        token_hash: &str,
+        email: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<User>> {
         let mut tx = self.begin_write().await?;
-        let redeemed = accounts::redeem_setup_token(&mut tx, token_hash, email, password_hash, now_ms).await?;
+        let redeemed =
+            accounts::redeem_setup_token(&mut tx, token_hash, email, password_hash, now_ms).await?;
         if redeemed.is_some() {
             tx.commit().await?;
         }
         Ok(redeemed)
     }
 
-    async fn create_login(&self, token_hash: &str, user_id: &str, now_ms: i64, expires_at_ms: i64) -> Result<()> {
+    async fn create_login(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<()> {
         accounts::create_login(&self.pool, token_hash, user_id, now_ms, expires_at_ms).await
     }
     async fn user_by_login(&self, token_hash: &str, now_ms: i64) -> Result<Option<User>> {
@@ -118,7 +151,12 @@ impl MetaStore for SqliteMetaStore {
         accounts::delete_login(&self.pool, token_hash).await
     }
 
-    async fn store_segment(&self, segment: &NewSegment, facts: &BatchFacts, meta: &BatchMeta) -> Result<SegmentOutcome> {
+    async fn store_segment(
+        &self,
+        segment: &NewSegment,
+        facts: &BatchFacts,
+        meta: &BatchMeta,
+    ) -> Result<SegmentOutcome> {
         let mut tx = self.begin_write().await?;
         let outcome = sessions::store_segment(&mut tx, segment, facts, meta).await?;
         tx.commit().await?;

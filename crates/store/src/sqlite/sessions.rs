@@ -21,12 +21,15 @@ pub(super) async fn store_segment(
         return Ok(SegmentOutcome::Duplicate);
     }
     let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?");
-    let existing = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&segment.session_id).fetch_optional(&mut *conn).await?;
+    let existing = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&segment.session_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     let existing = existing.map(|row| record_from_row(&row)).transpose()?;
     match existing {
-        Some(record) if record.project_id != segment.project.id => {
-            Err(StoreError::Conflict("the session id belongs to another project".into()))
-        }
+        Some(record) if record.project_id != segment.project.id => Err(StoreError::Conflict(
+            "the session id belongs to another project".into(),
+        )),
         Some(record) => {
             let mut summary = record.summary.clone();
             summary.absorb(facts, meta);
@@ -43,13 +46,19 @@ pub(super) async fn store_segment(
     }
 }
 
-pub(super) async fn segment_exists(conn: &mut SqliteConnection, session_id: &str, window_id: &str, seq: u32) -> Result<bool> {
-    let row = sqlx::query("SELECT 1 FROM segments WHERE session_id = ? AND window_id = ? AND seq = ?")
-        .bind(session_id)
-        .bind(window_id)
-        .bind(seq)
-        .fetch_optional(conn)
-        .await?;
+pub(super) async fn segment_exists(
+    conn: &mut SqliteConnection,
+    session_id: &str,
+    window_id: &str,
+    seq: u32,
+) -> Result<bool> {
+    let row =
+        sqlx::query("SELECT 1 FROM segments WHERE session_id = ? AND window_id = ? AND seq = ?")
+            .bind(session_id)
+            .bind(window_id)
+            .bind(seq)
+            .fetch_optional(conn)
+            .await?;
     Ok(row.is_some())
 }
 
@@ -81,7 +90,12 @@ async fn write_session(
         .bind(summary.ended_at_ms)
         .bind(summary.duration_secs())
         .bind(serde_json::to_string(&summary.browser)?)
-        .bind(summary.viewport.map(|v| serde_json::to_string(&v)).transpose()?)
+        .bind(
+            summary
+                .viewport
+                .map(|v| serde_json::to_string(&v))
+                .transpose()?,
+        )
         .bind(summary.page_views())
         .bind(summary.first_url())
         .bind(serde_json::to_string(&summary.urls)?)
@@ -107,7 +121,12 @@ async fn write_session(
 
 /// The blob prefix under which all of a session's segments live.
 fn session_storage_url(segment: &NewSegment) -> String {
-    segment.blob_key.rsplitn(3, '/').nth(2).unwrap_or(&segment.blob_key).to_string()
+    segment
+        .blob_key
+        .rsplitn(3, '/')
+        .nth(2)
+        .unwrap_or(&segment.blob_key)
+        .to_string()
 }
 
 async fn insert_segment_rows(
@@ -151,16 +170,26 @@ async fn insert_segment_rows(
 
 pub(super) async fn session(pool: &SqlitePool, id: &str) -> Result<Option<SessionRecord>> {
     let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
     row.map(|r| record_from_row(&r)).transpose()
 }
 
-pub(super) async fn list_sessions(pool: &SqlitePool, query: &SessionQuery) -> Result<Vec<SessionRecord>> {
+pub(super) async fn list_sessions(
+    pool: &SqlitePool,
+    query: &SessionQuery,
+) -> Result<Vec<SessionRecord>> {
     if query.organization_ids.is_empty() {
         return Ok(Vec::new());
     }
     let orgs = vec!["?"; query.organization_ids.len()].join(", ");
-    let keyset = if query.after.is_some() { "AND (started_at, id) < (?, ?)" } else { "" };
+    let keyset = if query.after.is_some() {
+        "AND (started_at, id) < (?, ?)"
+    } else {
+        ""
+    };
     let sql = format!(
         "SELECT {SESSION_COLUMNS} FROM sessions WHERE organization_id IN ({orgs}) {keyset}
          ORDER BY started_at DESC, id DESC LIMIT ?"
@@ -200,7 +229,11 @@ pub(super) async fn segments(pool: &SqlitePool, session_id: &str) -> Result<Vec<
         .collect())
 }
 
-pub(super) async fn mark_idle_sessions(pool: &SqlitePool, idle_before_ms: i64, now_ms: i64) -> Result<u64> {
+pub(super) async fn mark_idle_sessions(
+    pool: &SqlitePool,
+    idle_before_ms: i64,
+    now_ms: i64,
+) -> Result<u64> {
     let done = sqlx::query(
         "UPDATE sessions SET status = 'ready', updated_at = ? WHERE status = 'recording' AND last_ingest_at < ?",
     )
@@ -218,7 +251,9 @@ fn record_from_row(row: &SqliteRow) -> Result<SessionRecord> {
         ended_at_ms: row.get("ended_at"),
         event_count: row.get("event_count"),
         urls: serde_json::from_str(row.get("urls"))?,
-        viewport: viewport.map(|v| serde_json::from_str::<Viewport>(&v)).transpose()?,
+        viewport: viewport
+            .map(|v| serde_json::from_str::<Viewport>(&v))
+            .transpose()?,
         browser: serde_json::from_str::<BrowserInfo>(row.get("browser_info"))?,
         user_id: row.get("user_id"),
         user_email: row.get("user_email"),
