@@ -1,0 +1,356 @@
+//! The MetaStore conformance suite. Every backend runs every case through `conformance_suite!`;
+//! SQLite today (a temp file per test), PostgreSQL joins with its own `open` function.
+
+use std::sync::Arc;
+
+use tapedeck_core::{BatchFacts, BatchMeta, PageVisit};
+use tapedeck_store::*;
+
+struct Fixture {
+    store: Arc<dyn MetaStore>,
+    _dir: tempfile::TempDir,
+}
+
+async fn open_sqlite() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_meta_store(&format!(
+        "sqlite://{}",
+        dir.path().join("meta.db").display()
+    ))
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    Fixture { store, _dir: dir }
+}
+
+async fn project(store: &dyn MetaStore, org: &str, key: &str) -> Project {
+    let org = match store.organization_by_name(org).await.unwrap() {
+        Some(org) => org,
+        None => store.create_organization(org, 1).await.unwrap(),
+    };
+    let new = NewProject {
+        organization_id: org.id,
+        name: key.into(),
+        ingest_key: key.into(),
+        allowed_origins: vec!["https://a.test".into()],
+    };
+    store.create_project(&new, 1).await.unwrap()
+}
+
+fn segment(project: &Project, session: &str, window: &str, seq: u32) -> NewSegment {
+    NewSegment {
+        project: project.clone(),
+        session_id: session.into(),
+        window_id: window.into(),
+        seq,
+        blob_key: format!(
+            "recordings/{}/{session}/{window}/{seq:010}.json.zst",
+            project.id
+        ),
+        size_bytes: 100,
+        received_at_ms: 5_000,
+    }
+}
+
+fn facts(first: i64, last: i64, url: &str) -> BatchFacts {
+    BatchFacts {
+        first_ts_ms: first,
+        last_ts_ms: last,
+        event_count: 3,
+        visits: vec![PageVisit {
+            url: url.into(),
+            at_ms: first,
+        }],
+        viewport: Some((800, 600)),
+    }
+}
+
+async fn projects_and_settings(f: Fixture) {
+    let store = f.store.as_ref();
+    let p = project(store, "Org", "tdp_1").await;
+    assert_eq!(
+        store.project_by_ingest_key("tdp_1").await.unwrap(),
+        Some(p.clone())
+    );
+    assert_eq!(store.project_by_id(&p.id).await.unwrap(), Some(p.clone()));
+    assert_eq!(store.project_by_ingest_key("nope").await.unwrap(), None);
+    assert_eq!(store.count_organizations().await.unwrap(), 1);
+    assert_eq!(store.get_setting("k").await.unwrap(), None);
+    store.set_setting("k", "a").await.unwrap();
+    store.set_setting("k", "b").await.unwrap();
+    assert_eq!(store.get_setting("k").await.unwrap().as_deref(), Some("b"));
+}
+
+async fn users_logins_and_setup_tokens(f: Fixture) {
+    let store = f.store.as_ref();
+    let org = store.create_organization("Org", 1).await.unwrap();
+    let user = store.create_user("Ada@Test.test", "hash", 1).await.unwrap();
+    assert!(matches!(
+        store.create_user("ada@test.test", "hash", 1).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store
+            .user_credentials("ada@test.test")
+            .await
+            .unwrap()
+            .unwrap()
+            .user,
+        user
+    );
+    store
+        .set_membership(&user.id, &org.id, "viewer", 1)
+        .await
+        .unwrap();
+    store
+        .set_membership(&user.id, &org.id, "admin", 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.memberships(&user.id).await.unwrap(),
+        vec![Membership {
+            organization: org.clone(),
+            role: "admin".into()
+        }]
+    );
+
+    store.create_login("h1", &user.id, 1, 100).await.unwrap();
+    assert_eq!(
+        store.user_by_login("h1", 50).await.unwrap(),
+        Some(user.clone())
+    );
+    assert_eq!(
+        store.user_by_login("h1", 100).await.unwrap(),
+        None,
+        "expired"
+    );
+    store.delete_login("h1").await.unwrap();
+    assert_eq!(store.user_by_login("h1", 50).await.unwrap(), None);
+
+    store
+        .create_setup_token("t1", &org.id, "owner", 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .redeem_setup_token("t1", "late@test.test", "h", 100)
+            .await
+            .unwrap(),
+        None,
+        "expired"
+    );
+    let owner = store
+        .redeem_setup_token("t1", "o@test.test", "h", 99)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.memberships(&owner.id).await.unwrap()[0].role, "owner");
+    assert_eq!(
+        store
+            .redeem_setup_token("t1", "p@test.test", "h", 99)
+            .await
+            .unwrap(),
+        None,
+        "used once"
+    );
+    assert_eq!(store.count_users().await.unwrap(), 2);
+}
+
+async fn segments_are_idempotent_and_fold_into_the_session(f: Fixture) {
+    let store = f.store.as_ref();
+    let p = project(store, "Org", "tdp_1").await;
+    let meta = BatchMeta {
+        user_id: Some("u-1".into()),
+        ..Default::default()
+    };
+    let first = segment(&p, "s1", "w1", 0);
+    assert!(!store.segment_exists("s1", "w1", 0).await.unwrap());
+    assert_eq!(
+        store
+            .store_segment(&first, &facts(1000, 2000, "https://a.test/"), &meta)
+            .await
+            .unwrap(),
+        SegmentOutcome::Stored
+    );
+    assert!(store.segment_exists("s1", "w1", 0).await.unwrap());
+    assert_eq!(
+        store
+            .store_segment(&first, &facts(1000, 2000, "https://a.test/"), &meta)
+            .await
+            .unwrap(),
+        SegmentOutcome::Duplicate
+    );
+    store
+        .store_segment(
+            &segment(&p, "s1", "w1", 1),
+            &facts(2500, 4000, "https://a.test/b"),
+            &BatchMeta::default(),
+        )
+        .await
+        .unwrap();
+    store
+        .store_segment(
+            &segment(&p, "s1", "w0", 0),
+            &facts(3000, 3500, "https://a.test/c"),
+            &BatchMeta::default(),
+        )
+        .await
+        .unwrap();
+
+    let session = store.session("s1").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            session.summary.started_at_ms,
+            session.summary.ended_at_ms,
+            session.summary.event_count
+        ),
+        (1000, 4000, 9)
+    );
+    assert_eq!(session.summary.page_views(), 3);
+    assert_eq!(session.summary.user_id.as_deref(), Some("u-1"));
+    assert_eq!(session.storage_size_bytes, 300);
+    assert_eq!(session.status, "recording");
+    assert_eq!(session.storage_url, format!("recordings/{}/s1", p.id));
+    let order: Vec<(String, u32)> = store
+        .segments("s1")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.window_id, s.seq))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("w1".to_string(), 0),
+            ("w1".to_string(), 1),
+            ("w0".to_string(), 0)
+        ],
+        "first-recorded window first"
+    );
+
+    let other = project(store, "Org", "tdp_2").await;
+    assert!(matches!(
+        store
+            .store_segment(
+                &segment(&other, "s1", "w1", 9),
+                &facts(1, 2, "x"),
+                &BatchMeta::default()
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.segments("s1").await.unwrap().len(),
+        3,
+        "the refused batch changed nothing"
+    );
+}
+
+async fn listing_pages_by_keyset_within_organizations(f: Fixture) {
+    let store = f.store.as_ref();
+    let mine = project(store, "Mine", "tdp_m").await;
+    let theirs = project(store, "Theirs", "tdp_t").await;
+    for i in 0..5 {
+        store
+            .store_segment(
+                &segment(&mine, &format!("m{i}"), "w", 0),
+                &facts(i * 10, i * 10 + 1, "u"),
+                &BatchMeta::default(),
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .store_segment(
+            &segment(&theirs, "t0", "w", 0),
+            &facts(100, 101, "u"),
+            &BatchMeta::default(),
+        )
+        .await
+        .unwrap();
+    let query = |after| SessionQuery {
+        organization_ids: vec![mine.organization_id.clone()],
+        after,
+        limit: 2,
+    };
+    let ids = |records: Vec<SessionRecord>| records.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.list_sessions(&query(None)).await.unwrap()),
+        ["m4", "m3"]
+    );
+    assert_eq!(
+        ids(store
+            .list_sessions(&query(Some((30, "m3".into()))))
+            .await
+            .unwrap()),
+        ["m2", "m1"]
+    );
+    let none = SessionQuery {
+        organization_ids: vec![],
+        after: None,
+        limit: 10,
+    };
+    assert!(store.list_sessions(&none).await.unwrap().is_empty());
+}
+
+async fn idle_sessions_become_ready_and_wake_up_again(f: Fixture) {
+    let store = f.store.as_ref();
+    let p = project(store, "Org", "tdp_1").await;
+    store
+        .store_segment(
+            &segment(&p, "s1", "w", 0),
+            &facts(1, 2, "u"),
+            &BatchMeta::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.mark_idle_sessions(5_000, 9_000).await.unwrap(),
+        0,
+        "received at 5000 is not before 5000"
+    );
+    assert_eq!(store.mark_idle_sessions(5_001, 9_000).await.unwrap(), 1);
+    assert_eq!(store.session("s1").await.unwrap().unwrap().status, "ready");
+    store
+        .store_segment(
+            &segment(&p, "s1", "w", 1),
+            &facts(3, 4, "u"),
+            &BatchMeta::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.session("s1").await.unwrap().unwrap().status,
+        "recording"
+    );
+}
+
+macro_rules! conformance_suite {
+    ($backend:ident, $open:expr) => {
+        mod $backend {
+            use super::*;
+            #[tokio::test]
+            async fn projects_and_settings() {
+                super::projects_and_settings($open.await).await
+            }
+            #[tokio::test]
+            async fn users_logins_and_setup_tokens() {
+                super::users_logins_and_setup_tokens($open.await).await
+            }
+            #[tokio::test]
+            async fn segments_are_idempotent_and_fold_into_the_session() {
+                super::segments_are_idempotent_and_fold_into_the_session($open.await).await
+            }
+            #[tokio::test]
+            async fn listing_pages_by_keyset_within_organizations() {
+                super::listing_pages_by_keyset_within_organizations($open.await).await
+            }
+            #[tokio::test]
+            async fn idle_sessions_become_ready_and_wake_up_again() {
+                super::idle_sessions_become_ready_and_wake_up_again($open.await).await
+            }
+        }
+    };
+}
+
+conformance_suite!(sqlite, open_sqlite());
