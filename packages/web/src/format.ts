@@ -1,14 +1,16 @@
 //! Pure display helpers for the web app: durations, URLs, dates, and who/what labels.
 
+// The pure module, not the package entry: the entry pulls in CSS that Node tests cannot load.
+import { formatClock } from '@tapedeck/player/src/time-format.ts';
+
 import type { Session } from './api.ts';
 
-/** Returns a duration given in seconds as `m:ss`, or `h:mm:ss` from an hour on. */
+/**
+ * Returns a duration given in seconds as `m:ss`, or `h:mm:ss` from an hour on — the same clock
+ * the player's controls show, so the list, the sidebar and the scrubber never disagree.
+ */
 export function formatDuration(seconds: number | null | undefined): string {
-  const total = typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds) : 0;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+  return formatClock(typeof seconds === 'number' ? seconds * 1000 : 0);
 }
 
 /** A URL cut into its host (shown muted) and the rest (shown prominently). */
