@@ -14,7 +14,7 @@ mod state;
 pub use auth::password::hash_password;
 pub use error::ApiError;
 pub use routes::router;
-pub use state::{ApiConfig, AppState, Clock, SystemClock};
+pub use state::{ApiConfig, AppState, Clock, MAX_CONCURRENT_DECODES, SystemClock};
 
 /// The name of the instance setting holding the project the `/demo` page records into.
 pub const DEMO_PROJECT_SETTING: &str = "demo_project_id";

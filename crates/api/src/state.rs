@@ -4,6 +4,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tapedeck_store::{BlobStore, MetaStore};
+use tokio::sync::Semaphore;
+
+/// How many ingest bodies may be decoded at once. Each may grow to the decoded-size cap, so this
+/// bounds ingest's decode memory at `MAX_CONCURRENT_DECODES × MAX_BATCH_DECODED_BYTES` however
+/// many requests (or compression bombs) arrive together; the rest wait their turn.
+pub const MAX_CONCURRENT_DECODES: usize = 8;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -47,6 +53,8 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     pub config: Arc<ApiConfig>,
     pub clock: Arc<dyn Clock>,
+    /// Permits for decoding ingest bodies (see `MAX_CONCURRENT_DECODES`).
+    pub decode_permits: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -56,6 +64,7 @@ impl AppState {
             blobs,
             config: Arc::new(config),
             clock: Arc::new(SystemClock),
+            decode_permits: Arc::new(Semaphore::new(MAX_CONCURRENT_DECODES)),
         }
     }
 

@@ -344,3 +344,25 @@ async fn recorder_config_is_public_per_project() {
         .await;
     assert_eq!(response.error_code(), "unknown_project");
 }
+
+#[tokio::test]
+async fn many_bombs_at_once_all_get_413_while_decoding_is_bounded() {
+    let app = TestApp::new().await;
+    let bomb = gzip(&vec![b'{'; 20 * 1024 * 1024]);
+    let concurrent = tapedeck_api::MAX_CONCURRENT_DECODES * 4;
+    let answers =
+        futures::future::join_all((0..concurrent).map(|_| app.ingest(bomb.clone(), &[]))).await;
+    for answer in answers {
+        assert_eq!(
+            (answer.status, answer.error_code().as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large")
+        );
+    }
+    // The server still takes a good batch afterwards.
+    assert_eq!(
+        app.ingest(batch("s-after-bombs", 0, 1000, 0), &[])
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

@@ -79,9 +79,18 @@ async fn ingest_batch(
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let prepared = tokio::task::spawn_blocking(move || prepare(&body, encoding.as_deref()))
+    let permit = state
+        .decode_permits
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(|_| ApiError::Internal)??;
+        .map_err(|_| ApiError::Internal)?;
+    let prepared = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        prepare(&body, encoding.as_deref())
+    })
+    .await
+    .map_err(|_| ApiError::Internal)??;
 
     let meta = &state.meta;
     if meta
