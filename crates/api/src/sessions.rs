@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Response};
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use serde_json::value::RawValue;
+use tapedeck_core::chunks;
 use tapedeck_store::{SessionQuery, SessionRecord};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -126,30 +128,58 @@ pub async fn session_events(
         .buffered(SEGMENT_FETCH_CONCURRENCY)
         .try_collect()
         .await?;
-    // Each segment is a JSON array of events as the recorder sent them; splice them into one
-    // array without parsing the events again.
-    let mut body =
-        serde_json::to_vec(&json!({ "session_id": id, "window_id": window, "windows": windows }))
-            .map_err(|_| ApiError::Internal)?;
+    let head = json!({ "session_id": id, "window_id": window, "windows": windows });
+    let body = events_body(&head, &arrays)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Builds `{…head, "events": [...]}` from the segments' JSON arrays. Segments are spliced as
+/// bytes, without parsing the events again; only when the recorder had to split an event into
+/// chunks are the events parsed, so the chunks can be joined back into that event.
+fn events_body(head: &serde_json::Value, arrays: &[Vec<u8>]) -> Result<Vec<u8>, ApiError> {
+    let mut body = serde_json::to_vec(head).map_err(|_| ApiError::Internal)?;
     body.pop(); // the closing brace
     body.extend_from_slice(b",\"events\":[");
-    let mut first = true;
-    for array in &arrays {
-        let inner = array
-            .strip_prefix(b"[")
-            .and_then(|a| a.strip_suffix(b"]"))
-            .unwrap_or_default();
-        if inner.is_empty() {
-            continue;
+    if arrays.iter().any(|a| chunks::may_contain_chunks(a)) {
+        let mut events: Vec<Box<RawValue>> = Vec::new();
+        for array in arrays {
+            let parsed: Vec<Box<RawValue>> = serde_json::from_slice(array).map_err(|e| {
+                tracing::error!(error = %e, "a stored segment is not a JSON array");
+                ApiError::Internal
+            })?;
+            events.extend(parsed);
         }
-        if !first {
-            body.push(b',');
+        let (events, report) = chunks::reassemble(events);
+        if report.incomplete > 0 {
+            tracing::warn!(
+                incomplete = report.incomplete,
+                "chunked events with missing parts were left out"
+            );
         }
-        body.extend_from_slice(inner);
-        first = false;
+        for (i, event) in events.iter().enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(event.get().as_bytes());
+        }
+    } else {
+        let inner = arrays
+            .iter()
+            .map(|a| {
+                a.strip_prefix(b"[")
+                    .and_then(|a| a.strip_suffix(b"]"))
+                    .unwrap_or_default()
+            })
+            .filter(|inner| !inner.is_empty());
+        for (i, inner) in inner.enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(inner);
+        }
     }
     body.extend_from_slice(b"]}");
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(body)
 }
 
 fn decode_segment(compressed: &[u8]) -> std::io::Result<Vec<u8>> {

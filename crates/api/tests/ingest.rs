@@ -366,3 +366,59 @@ async fn many_bombs_at_once_all_get_413_while_decoding_is_bounded() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn an_event_sent_in_chunks_is_read_back_whole() {
+    let app = TestApp::new().await;
+    // A full snapshot far over the 1 MiB batch cap, as the SDK splits it: one chunk per batch.
+    let text: String = (0..300_000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect::<String>()
+        + "ünïcödé ✓";
+    let snapshot = json!({"type": 2, "timestamp": 1001, "data": {"node": {"type": 0, "text": text.repeat(4)}}}).to_string();
+    assert!(snapshot.len() > 1024 * 1024);
+    let meta_event = json!({"type": 4, "timestamp": 1000, "data": {"href": "https://big.test/", "width": 800, "height": 600}});
+    let first =
+        json!({"session_id": "s-chunks", "window_id": "w-1", "seq": 0, "events": [meta_event]});
+    assert_eq!(
+        app.ingest(first.to_string(), &[]).await.status,
+        StatusCode::OK
+    );
+    let pieces: Vec<String> = snapshot
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(512 * 1024)
+        .map(|c| c.iter().collect())
+        .collect();
+    for (i, piece) in pieces.iter().enumerate() {
+        let payload =
+            json!({"id": "chunk-1", "index": i, "count": pieces.len(), "type": 2, "data": piece});
+        let chunk = json!({"type": 5, "timestamp": 1001, "data": {"tag": "tapedeck.chunk", "payload": payload}});
+        let body =
+            json!({"session_id": "s-chunks", "window_id": "w-1", "seq": i + 1, "events": [chunk]})
+                .to_string();
+        let response = app.ingest(gzip(body.as_bytes()), &[]).await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "chunk {i}: {:?}",
+            response.body
+        );
+    }
+    let tail = json!({"session_id": "s-chunks", "window_id": "w-1", "seq": pieces.len() + 1, "events": [{"type": 3, "timestamp": 1002, "data": {}}]});
+    assert_eq!(
+        app.ingest(tail.to_string(), &[]).await.status,
+        StatusCode::OK
+    );
+
+    let cookie = app.login("owner@test.test", "owner").await;
+    let events = app
+        .get("/api/v1/sessions/s-chunks/events", &cookie)
+        .await
+        .json();
+    let expected: serde_json::Value = serde_json::from_str(&snapshot).unwrap();
+    assert_eq!(
+        events["events"],
+        json!([meta_event, expected, {"type": 3, "timestamp": 1002, "data": {}}])
+    );
+}

@@ -261,3 +261,23 @@ async fn another_organizations_sessions_are_invisible() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_continuation_links_to_its_previous_session_and_loss_is_counted() {
+    let app = TestApp::new().await;
+    let mut body: serde_json::Value = serde_json::from_str(&batch("s-next", 0, 1000, 0)).unwrap();
+    body["meta"]["previous_session_id"] = json!("s-before");
+    body["meta"]["dropped_batches"] = json!(2);
+    body["meta"]["sdk"] = json!("tapedeck-js/0.1.0");
+    assert_eq!(app.ingest(body.to_string(), &[]).await.status, StatusCode::OK);
+    body["seq"] = json!(1);
+    body["meta"]["dropped_batches"] = json!(1);
+    body["meta"].as_object_mut().unwrap().remove("previous_session_id");
+    assert_eq!(app.ingest(body.to_string(), &[]).await.status, StatusCode::OK);
+    let cookie = app.login("ada@test.test", "member").await;
+    let session = app.get("/api/v1/sessions/s-next", &cookie).await.json();
+    assert_eq!(
+        session["metadata"],
+        json!({ "sdk": "tapedeck-js/0.1.0", "previous_session_id": "s-before", "dropped_batches": 3 })
+    );
+}

@@ -44,6 +44,10 @@ pub struct BatchMeta {
     pub viewport: Option<(u32, u32)>,
     pub sdk: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// The session this one continues (the recorder splits sessions at 2 hours).
+    pub previous_session_id: Option<String>,
+    /// Batches the recorder had to drop (its queue was full) since its last report.
+    pub dropped_batches: u64,
 }
 
 /// Why a batch was refused. `InvalidBatch` names the field in its message.
@@ -147,6 +151,21 @@ fn parse_meta(raw: &RawValue) -> Result<BatchMeta, BatchError> {
         user_agent: opt_string(meta.get("user_agent"), "meta.user_agent")?,
         sdk: opt_string(meta.get("sdk"), "meta.sdk")?,
         ..BatchMeta::default()
+    };
+    match opt_string(meta.get("previous_session_id"), "meta.previous_session_id")? {
+        Some(id) if !is_valid_client_id(&id) => {
+            return Err(invalid(
+                "meta.previous_session_id",
+                "must be 1-64 characters of A-Z, a-z, 0-9, '-' or '_'",
+            ));
+        }
+        id => out.previous_session_id = id,
+    }
+    out.dropped_batches = match meta.get("dropped_batches") {
+        None | Some(Value::Null) => 0,
+        Some(value) => value
+            .as_u64()
+            .ok_or_else(|| invalid("meta.dropped_batches", "must be a whole number"))?,
     };
     match meta.get("user") {
         None | Some(Value::Null) => {}

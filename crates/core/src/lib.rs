@@ -2,9 +2,11 @@
 //! unit-tested; the `api`, `store` and `server` crates call into it.
 
 pub mod batch;
+pub mod chunks;
 pub mod facts;
 pub mod ids;
 pub mod limits;
+pub mod session_metadata;
 pub mod summary;
 pub mod user_agent;
 

@@ -2,6 +2,7 @@
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
+use tapedeck_core::session_metadata::merge_metadata;
 use tapedeck_core::{BatchFacts, BatchMeta, BrowserInfo, SessionSummary, Viewport};
 
 use crate::StoreError;
@@ -33,13 +34,15 @@ pub(super) async fn store_segment(
         Some(record) => {
             let mut summary = record.summary.clone();
             summary.absorb(facts, meta);
-            write_session(conn, segment, &summary, meta, false).await?;
+            let metadata = merge_metadata(&record.metadata, meta);
+            write_session(conn, segment, &summary, &metadata, false).await?;
             insert_segment_rows(conn, segment, facts, &record.summary, &summary).await?;
             Ok(SegmentOutcome::Stored)
         }
         None => {
             let summary = SessionSummary::from_first_batch(facts, meta);
-            write_session(conn, segment, &summary, meta, true).await?;
+            let metadata = merge_metadata(&serde_json::Value::Null, meta);
+            write_session(conn, segment, &summary, &metadata, true).await?;
             insert_segment_rows(conn, segment, facts, &SessionSummary::default(), &summary).await?;
             Ok(SegmentOutcome::Stored)
         }
@@ -66,10 +69,9 @@ async fn write_session(
     conn: &mut SqliteConnection,
     segment: &NewSegment,
     summary: &SessionSummary,
-    meta: &BatchMeta,
+    metadata: &serde_json::Value,
     is_new: bool,
 ) -> Result<()> {
-    let metadata = serde_json::json!({ "sdk": meta.sdk, "referrer": meta.referrer });
     let sql = if is_new {
         "INSERT INTO sessions (user_id, user_email, user_name, started_at, ended_at, duration, browser_info,
             viewport_size, page_views, first_url, urls, event_count, tags, storage_size_bytes, last_ingest_at,
@@ -79,7 +81,7 @@ async fn write_session(
         "UPDATE sessions SET user_id = ?, user_email = ?, user_name = ?, started_at = ?, ended_at = ?, duration = ?,
             browser_info = ?, viewport_size = ?, page_views = ?, first_url = ?, urls = ?, event_count = ?, tags = ?,
             storage_size_bytes = storage_size_bytes + ?, last_ingest_at = ?, updated_at = ?,
-            metadata = json_patch(metadata, ?), status = 'recording'
+            metadata = ?, status = 'recording'
          WHERE id = ?"
     };
     let query = sqlx::query(sql)
