@@ -60,6 +60,20 @@ export class Batcher {
     return sealed;
   }
 
+  /**
+   * Adds one event given as its serialized pieces (src/chunker.ts): a single piece is added as
+   * usual; several (the chunks of an event too large for a batch) seal what waits and then go one
+   * per batch, in order.
+   */
+  addPieces(pieces: readonly string[], nowMs: number): SealedEvents[] {
+    if (pieces.length === 1) return this.add(pieces[0], nowMs);
+    const sealed: SealedEvents[] = [];
+    const waiting = this.seal();
+    if (waiting !== null) sealed.push(waiting);
+    for (const piece of pieces) sealed.push({ events: [piece], bytes: piece.length });
+    return sealed;
+  }
+
   /** Returns true when the waiting events are old enough to be sent. */
   isDue(nowMs: number): boolean {
     return this.openedAt !== null && nowMs - this.openedAt >= this.limits.flushIntervalMs;
@@ -121,6 +135,10 @@ export interface BatchMeta {
   experiments?: Record<string, string>;
   ticket?: string;
   ticket_url?: string;
+  /** Batches this page dropped (queue full) since the previous batch, so the server sees loss. */
+  dropped_batches?: number;
+  /** The session this one continues (split at the maximum duration), for the server to link. */
+  previous_session_id?: string;
 }
 
 export interface BatchHeader {

@@ -5,6 +5,7 @@
  */
 
 import { gzipCompressor } from './compression';
+import type { RemoteConfigEnvironment } from './remote-config';
 import { resilientStorage, type KeyValueStorage } from './session';
 import type { TransportEnvironment } from './transport';
 
@@ -17,6 +18,17 @@ export function warn(message: string, error?: unknown): void {
   } catch {
     // Logging must not fail the host page either.
   }
+}
+
+/** The remote config loader's environment: localStorage (or memory), fetch, clock, timers. */
+export function browserRemoteConfigEnvironment(): RemoteConfigEnvironment {
+  return {
+    storage: resilientStorage(() => (typeof localStorage === 'undefined' ? null : localStorage)),
+    fetch: (url, init) => fetch(url, init),
+    now: () => Date.now(),
+    setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
 }
 
 /** sessionStorage, or memory where it is missing or throws. */

@@ -34,10 +34,13 @@ function autoInit(api: TapedeckGlobal): void {
     return;
   }
   const privacyAttribute = script.getAttribute('data-privacy');
-  const privacy = privacyAttribute === null ? 'balanced' : parsePrivacyLevel(privacyAttribute);
-  if (privacy === undefined) warn(`[tapedeck] unknown data-privacy "${privacyAttribute}"; using balanced`);
+  // Without `data-privacy` the project's remote config (or the default, balanced) decides.
+  const privacy = privacyAttribute === null ? undefined : parsePrivacyLevel(privacyAttribute);
+  if (privacyAttribute !== null && privacy === undefined) {
+    warn(`[tapedeck] unknown data-privacy "${privacyAttribute}"; using balanced`);
+  }
   const endpoint = script.getAttribute('data-endpoint') ?? new URL(script.src, location.href).origin;
-  api.recorder = api.init({ projectKey, endpoint, privacy: privacy ?? 'balanced' });
+  api.recorder = api.init({ projectKey, endpoint, privacy: privacyAttribute === null ? undefined : (privacy ?? 'balanced') });
 }
 
 (() => {

@@ -7,9 +7,14 @@
 import { record } from '@rrweb/record';
 import type { eventWithTime } from '@rrweb/types';
 import { Batcher, encodeBatch, type BatchMeta, type SealedEvents } from './batcher';
+import { startCapture } from './capture/capture';
+import { BudgetGuard } from './budget-guard';
 import {
+  EXCLUDED_RESUME_DELAY_MS,
   FULL_SNAPSHOT_INTERVAL_MS,
+  MUTATION_BUDGET_PER_SECOND,
   OptionsError,
+  REMOTE_CONFIG_WAIT_MS,
   SDK_NAME,
   UNLOAD_BUDGET_BYTES,
   cleanTags,
@@ -22,11 +27,23 @@ import {
   type TapedeckOptions,
   type UserInfo,
 } from './config';
-import { browserSessionStorage, browserTransportEnvironment, isValidSelector, warn } from './environment';
+import {
+  browserRemoteConfigEnvironment,
+  browserSessionStorage,
+  browserTransportEnvironment,
+  isValidSelector,
+  warn,
+} from './environment';
 import { defaultFillRandom } from './ids';
+import { serializeEvent } from './chunker';
+import { browserBatchStore } from './idb-batch-store';
+import { watchNavigation } from './navigation';
 import { privacyRecordOptions } from './privacy';
+import { RemoteConfigLoader, mergeRemoteConfig, type RemoteConfig } from './remote-config';
+import { SamplingStore } from './sampling';
 import { SessionStore } from './session';
 import { Transport } from './transport';
+import { UrlRules } from './url-rules';
 
 /** rrweb event types that open a snapshot (Meta, then FullSnapshot). */
 const EVENT_TYPE_FULL_SNAPSHOT = 2;
@@ -36,6 +53,12 @@ const EVENT_TYPE_META = 4;
 export const MARKER_PAUSED = 'tapedeck.paused';
 export const MARKER_RESUMED = 'tapedeck.resumed';
 export const MARKER_PRIVACY = 'tapedeck.privacy';
+/** Recording stopped because the page navigated to an excluded URL (the URL is not recorded). */
+export const MARKER_EXCLUDED = 'tapedeck.excluded';
+/** The DOM budget guard paused recording; the payload has the measured rate. */
+export const MARKER_BUDGET_PAUSED = 'tapedeck.budget_paused';
+/** The page has been quiet again: recording resumed on a fresh full snapshot. */
+export const MARKER_BUDGET_RESUMED = 'tapedeck.budget_resumed';
 
 export interface ReplayUrlOptions {
   /** Adds `?t=MS`, the time since the session's first event, so the player opens there. */
@@ -44,11 +67,16 @@ export interface ReplayUrlOptions {
 
 type RecordingState = 'idle' | 'recording' | 'paused';
 
+/** Why rrweb is stopped while the recording is on: an excluded URL, or the DOM budget guard. */
+type Suspension = 'excluded' | 'budget' | null;
+
 /** rrweb keeps one recording per page; this is the recorder that owns it. */
 let activeRecorder: Recorder | null = null;
 
 export class Recorder {
   private readonly options: ResolvedOptions;
+  /** The options as given in code; they win over the remote config. */
+  private codeOptions: TapedeckOptions;
   /** Why this recorder cannot record (bad options), or `null`. */
   private readonly disabledReason: string | null = null;
   private readonly store: SessionStore;
@@ -56,6 +84,8 @@ export class Recorder {
   private readonly transport: Transport;
   private state: RecordingState = 'idle';
   private stopRrweb: (() => void) | null = null;
+  /** Stops network/console capture (src/capture/), running alongside rrweb. */
+  private stopCapture: (() => void) | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last `setConsent` answer, `null` before any. */
   private consent: boolean | null = null;
@@ -63,6 +93,26 @@ export class Recorder {
   private startWhenConsented = false;
   private experiments: Record<string, string> = {};
   private ticket: { ref: string; url?: string } | null = null;
+  /** Loads `/api/v1/recorder-config`; `null` when disabled. */
+  private configLoader: RemoteConfigLoader | null = null;
+  /** The remote config is applied (or was not waited for any longer): recording may start. */
+  private configReady = true;
+  private configLoading = false;
+  /** `startRecording` was asked for while the remote config was still loading. */
+  private startWhenConfigured = false;
+  private readonly sampling: SamplingStore;
+  private urlRules: UrlRules;
+  /** The last page URL that is not excluded: `meta.url` while the page is on an excluded one. */
+  private lastAllowedUrl = '';
+  private suspended: Suspension = null;
+  private stopNavigation: (() => void) | null = null;
+  private excludedResumeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Counts rrweb starts and stops; events of an rrweb run that was stopped are ignored. */
+  private generation = 0;
+  private readonly budgetGuard = new BudgetGuard({
+    onOverload: (rate) => this.guard('budget guard', undefined, () => this.onOverload(rate)),
+    onQuiet: () => this.guard('budget guard', undefined, () => this.onQuiet()),
+  });
 
   constructor(options: TapedeckOptions) {
     let resolved: ResolvedOptions;
@@ -74,14 +124,28 @@ export class Recorder {
       resolved = resolveOptions({ endpoint: 'http://invalid', projectKey: '-' });
     }
     this.options = resolved;
-    this.store = new SessionStore(browserSessionStorage(), defaultFillRandom);
+    this.codeOptions = typeof options === 'object' && options !== null ? { ...options } : resolved;
+    const sessionStorage = browserSessionStorage();
+    this.store = new SessionStore(sessionStorage, defaultFillRandom);
+    this.sampling = new SamplingStore(sessionStorage, Math.random);
+    this.urlRules = new UrlRules(resolved.excludeUrls);
+    if (this.disabledReason === null && resolved.remoteConfig) {
+      this.configLoader = new RemoteConfigLoader(browserRemoteConfigEnvironment(), resolved.endpoint, resolved.projectKey);
+      // A fresh cached config applies at once; a stale one until the server answers.
+      const cached = this.configLoader.cached();
+      if (cached !== null && cached.config !== null) this.applyRemoteConfig(cached.config);
+      this.configReady = cached !== null && cached.fresh;
+    }
     this.transport = new Transport(
       {
         endpoint: resolved.endpoint,
         projectKey: resolved.projectKey,
         onRejected: (status) => this.onRejected(status),
+        // Batches wait in IndexedDB until acknowledged; a reload of this tab takes its own back.
+        store: browserBatchStore(),
+        ownerId: this.store.windowId,
       },
-      browserTransportEnvironment(),
+      { ...browserTransportEnvironment(), isOnline: () => navigator.onLine !== false },
     );
     this.bindLifecycle();
   }
@@ -96,8 +160,29 @@ export class Recorder {
         return;
       }
       if (this.state === 'recording') return;
+      if (!this.configReady) {
+        // Nothing has been sent before consent: the config request waits for it too.
+        this.startWhenConfigured = true;
+        this.loadRemoteConfig();
+        return;
+      }
+      const now = Date.now();
+      const { session } = this.store.resolve(now);
+      if (!this.sampling.isSampled(session.id, this.options.sampleRate, session.previousSessionId)) {
+        // Page loads keep a session that is not sampled alive, so it is not drawn again soon.
+        this.store.recordActivity(now);
+        return;
+      }
       this.state = 'recording';
-      if (!this.startRrweb()) this.state = 'idle';
+      // Batches an earlier page left unacknowledged in IndexedDB go first.
+      void this.transport.recoverLeftovers();
+      this.watchUrl();
+      if (this.urlRules.matches(location.href)) {
+        this.suspended = 'excluded';
+        return;
+      }
+      this.lastAllowedUrl = location.href;
+      if (!this.startRrweb()) this.stopControls();
     });
   }
 
@@ -105,8 +190,9 @@ export class Recorder {
   stopRecording(): Promise<string> {
     return this.guardAsync('stopRecording', '', async () => {
       this.startWhenConsented = false;
+      this.startWhenConfigured = false;
       this.stopRrwebNow();
-      this.state = 'idle';
+      this.stopControls();
       await this.flush();
       return this.getSessionId();
     });
@@ -116,8 +202,10 @@ export class Recorder {
   pauseRecording(): void {
     this.guard('pauseRecording', undefined, () => {
       if (this.state !== 'recording') return;
-      record.addCustomEvent(MARKER_PAUSED, {});
+      this.addMarker(MARKER_PAUSED, {});
       this.stopRrwebNow();
+      this.budgetGuard.stopWatching();
+      this.suspended = null;
       this.state = 'paused';
     });
   }
@@ -127,15 +215,19 @@ export class Recorder {
     this.guard('resumeRecording', undefined, () => {
       if (this.state !== 'paused') return;
       this.state = 'recording';
+      if (this.urlRules.matches(location.href)) {
+        this.suspended = 'excluded';
+        return;
+      }
       if (this.startRrweb()) record.addCustomEvent(MARKER_RESUMED, {});
-      else this.state = 'idle';
+      else this.stopControls();
     });
   }
 
   /** Adds a custom event (rrweb type 5) with `name` as its tag; ignored while not recording. */
   addCustomEvent(name: string, payload?: unknown): void {
     this.guard('addCustomEvent', undefined, () => {
-      if (this.state !== 'recording') return;
+      if (this.state !== 'recording' || this.suspended !== null) return;
       record.addCustomEvent(String(name), payload === undefined ? {} : payload);
     });
   }
@@ -176,9 +268,11 @@ export class Recorder {
         warn(`[tapedeck] unknown privacy level ${String(level)}; keeping ${this.options.privacy}`);
         return;
       }
+      // A level set in code wins over the remote config, as an option given to `init` does.
+      this.codeOptions = { ...this.codeOptions, privacy: parsed };
       if (parsed === this.options.privacy) return;
       this.options.privacy = parsed;
-      if (this.state !== 'recording') return;
+      if (this.state !== 'recording' || this.suspended !== null) return;
       this.stopRrwebNow();
       if (this.startRrweb()) record.addCustomEvent(MARKER_PRIVACY, { level: parsed });
       else this.state = 'idle';
@@ -196,9 +290,10 @@ export class Recorder {
         if (this.startWhenConsented) this.startRecording();
         return;
       }
-      this.startWhenConsented = this.state !== 'idle' || this.startWhenConsented;
+      this.startWhenConsented = this.state !== 'idle' || this.startWhenConsented || this.startWhenConfigured;
+      this.startWhenConfigured = false;
       this.stopRrwebNow();
-      this.state = 'idle';
+      this.stopControls();
       this.clearFlushTimer();
       this.batcher.clear();
       this.transport.discard();
@@ -237,8 +332,13 @@ export class Recorder {
       return false;
     }
     this.store.resolve(Date.now());
+    this.budgetGuard.startCounting();
+    this.generation += 1;
+    const generation = this.generation;
     const stop = record<eventWithTime>({
-      emit: (event) => this.onEvent(event),
+      emit: (event) => {
+        if (generation === this.generation) this.onEvent(event);
+      },
       checkoutEveryNms: FULL_SNAPSHOT_INTERVAL_MS,
       errorHandler: (error) => {
         warn('[tapedeck] recording error', error);
@@ -256,12 +356,21 @@ export class Recorder {
     }
     this.stopRrweb = stop;
     activeRecorder = this;
+    try {
+      this.stopCapture = startCapture(this.options, (tag, payload) => this.addCustomEvent(tag, payload));
+    } catch (error) {
+      warn('[tapedeck] network/console capture could not start', error);
+    }
     return true;
   }
 
   private stopRrwebNow(): void {
+    const stopCapture = this.stopCapture;
+    this.stopCapture = null;
+    if (stopCapture !== null) stopCapture();
     const stop = this.stopRrweb;
     this.stopRrweb = null;
+    this.generation += 1;
     if (activeRecorder === this) activeRecorder = null;
     if (stop !== null) stop();
   }
@@ -273,7 +382,12 @@ export class Recorder {
       if (this.store.needsNewSession(now)) {
         // The waiting events belong to the ending session: they go out under its id.
         this.sealPending();
-        this.store.resolve(now);
+        const { session } = this.store.resolve(now);
+        if (!this.sampling.isSampled(session.id, this.options.sampleRate, session.previousSessionId)) {
+          this.stopRrwebNow();
+          this.stopControls();
+          return;
+        }
         if (event.type !== EVENT_TYPE_META && event.type !== EVENT_TYPE_FULL_SNAPSHOT) {
           // A new session must open with a full snapshot. The event that woke the session refers
           // to node ids the snapshot renumbers, so it is dropped; the snapshot shows its effect.
@@ -282,7 +396,9 @@ export class Recorder {
         }
       }
       this.store.recordActivity(now);
-      for (const sealed of this.batcher.add(JSON.stringify(event), now)) this.send(sealed, true);
+      this.budgetGuard.countEvent(event);
+      // An event too large for one batch goes as chunks, one per batch (src/chunker.ts).
+      for (const sealed of this.batcher.addPieces(serializeEvent(event, defaultFillRandom), now)) this.send(sealed, true);
       this.scheduleFlush();
     } catch (error) {
       warn('[tapedeck] could not record an event', error);
@@ -292,7 +408,7 @@ export class Recorder {
   private send(sealed: SealedEvents, startSending: boolean): void {
     const { sessionId, seq } = this.store.allocateSeq(Date.now());
     const body = encodeBatch(
-      { session_id: sessionId, window_id: this.store.windowId, seq, meta: this.meta() },
+      { session_id: sessionId, window_id: this.store.windowId, seq, meta: this.metaWithDrops() },
       sealed.events,
     );
     this.transport.enqueue({ seq, body }, startSending);
@@ -304,16 +420,27 @@ export class Recorder {
     if (sealed !== null) this.send(sealed, true);
   }
 
+  /** `meta()` plus the batches the transport dropped since the last batch, if any. */
+  private metaWithDrops(): BatchMeta {
+    const meta = this.meta();
+    const dropped = this.transport.takeDroppedBatches();
+    if (dropped > 0) meta.dropped_batches = dropped;
+    return meta;
+  }
+
   private meta(): BatchMeta {
     const meta: BatchMeta = {
       user: this.options.user,
-      url: location.href,
+      // Events recorded before a navigation to an excluded URL go out under the last allowed one.
+      url: this.urlRules.matches(location.href) ? this.lastAllowedUrl : location.href,
       referrer: document.referrer,
       user_agent: navigator.userAgent,
       viewport: { width: window.innerWidth, height: window.innerHeight },
       sdk: SDK_NAME,
       tags: this.options.tags,
     };
+    const previousSessionId = this.store.current(Date.now()).previousSessionId;
+    if (previousSessionId !== null) meta.previous_session_id = previousSessionId;
     if (Object.keys(this.experiments).length > 0) meta.experiments = this.experiments;
     if (this.ticket !== null) {
       meta.ticket = this.ticket.ref;
@@ -363,7 +490,7 @@ export class Recorder {
         // window since, so the stream restarts from a full snapshot under the stored session.
         this.store.markWindowOpen();
         this.store.reload();
-        if (this.state === 'recording') record.takeFullSnapshot();
+        if (this.state === 'recording' && this.suspended === null) record.takeFullSnapshot();
       }),
     );
     document.addEventListener('visibilitychange', () =>
@@ -371,7 +498,12 @@ export class Recorder {
         if (document.visibilityState === 'hidden') this.sendBeforeLeaving();
       }),
     );
-    window.addEventListener('online', () => void this.flush());
+    window.addEventListener('online', () => {
+      // Not before consent (or while not recording): leftovers go when recording starts.
+      if (this.state === 'idle') return;
+      void this.transport.recoverLeftovers();
+      void this.flush();
+    });
   }
 
   private onRejected(status: number): void {
@@ -379,10 +511,132 @@ export class Recorder {
     if (status !== 401 && status !== 403) return;
     warn(`[tapedeck] the server refuses this project or origin (HTTP ${status}); recording stops`);
     this.stopRrwebNow();
-    this.state = 'idle';
+    this.stopControls();
     this.clearFlushTimer();
     this.batcher.clear();
     this.transport.discard();
+  }
+
+  /**
+   * Loads the remote config, waiting at most `REMOTE_CONFIG_WAIT_MS`, then starts recording if
+   * asked to meanwhile. An answer arriving later is cached for the next page load.
+   */
+  private loadRemoteConfig(): void {
+    if (this.configLoading || this.configLoader === null) return;
+    this.configLoading = true;
+    void this.configLoader.load(REMOTE_CONFIG_WAIT_MS).then(({ config }) =>
+      this.guard('remote config', undefined, () => {
+        this.configLoading = false;
+        this.configReady = true;
+        if (config !== null) this.applyRemoteConfig(config);
+        if (!this.startWhenConfigured) return;
+        this.startWhenConfigured = false;
+        this.startRecording();
+      }),
+    );
+  }
+
+  /** Takes the remotely settable options from `remote` where the code did not give them. */
+  private applyRemoteConfig(remote: RemoteConfig): void {
+    let merged: ResolvedOptions;
+    try {
+      merged = resolveOptions(mergeRemoteConfig(this.codeOptions, remote));
+    } catch (error) {
+      warn('[tapedeck] ignoring the remote config', error);
+      return;
+    }
+    const options = this.options;
+    options.privacy = merged.privacy;
+    options.maskSelectors = merged.maskSelectors;
+    options.blockSelectors = merged.blockSelectors;
+    options.ignoreSelectors = merged.ignoreSelectors;
+    options.excludeUrls = merged.excludeUrls;
+    options.sampleRate = merged.sampleRate;
+    options.captureNetwork = merged.captureNetwork;
+    options.captureConsole = merged.captureConsole;
+    this.urlRules = new UrlRules(merged.excludeUrls);
+  }
+
+  /** Watches SPA navigations while recording, when some URLs are excluded. */
+  private watchUrl(): void {
+    if (this.stopNavigation !== null || this.urlRules.empty || typeof window === 'undefined') return;
+    this.stopNavigation = watchNavigation(window, (url) =>
+      this.guard('navigation', undefined, () => this.onUrlChange(url)),
+    );
+  }
+
+  /** Stops capturing on an excluded URL (no event of it is kept); resumes when leaving it. */
+  private onUrlChange(url: string): void {
+    if (this.state !== 'recording') return;
+    const excluded = this.urlRules.matches(url);
+    if (!excluded) this.lastAllowedUrl = url;
+    if (excluded && this.excludedResumeTimer !== null) {
+      clearTimeout(this.excludedResumeTimer);
+      this.excludedResumeTimer = null;
+    }
+    if (excluded && this.suspended !== 'excluded') {
+      this.addMarker(MARKER_EXCLUDED, {});
+      // Stopping here, in the navigation's own task, drops the DOM changes of the new route
+      // that rrweb has not delivered yet; a stopped run's later events are ignored.
+      this.stopRrwebNow();
+      this.budgetGuard.stopWatching();
+      this.suspended = 'excluded';
+      this.sealPending();
+    } else if (!excluded && this.suspended === 'excluded' && this.excludedResumeTimer === null) {
+      // The excluded page's DOM is still in place when the URL changes; the app renders the new
+      // route after. The full snapshot waits for that, so it never shows the excluded page.
+      this.excludedResumeTimer = setTimeout(() => {
+        this.excludedResumeTimer = null;
+        this.guard('navigation', undefined, () => {
+          if (this.state !== 'recording' || this.suspended !== 'excluded') return;
+          if (this.urlRules.matches(location.href)) return;
+          this.suspended = null;
+          if (!this.startRrweb()) this.stopControls();
+        });
+      }, EXCLUDED_RESUME_DELAY_MS);
+    }
+  }
+
+  /** The budget guard saw the page overloaded: pause with a marker, watch for quiet. */
+  private onOverload(ratePerSecond: number): void {
+    if (this.state !== 'recording' || this.suspended !== null || this.stopRrweb === null) return;
+    warn(`[tapedeck] the page changes the DOM ${ratePerSecond} times a second; recording pauses until it calms down`);
+    this.addMarker(MARKER_BUDGET_PAUSED, {
+      mutations_per_second: ratePerSecond,
+      budget_per_second: MUTATION_BUDGET_PER_SECOND,
+    });
+    this.stopRrwebNow();
+    this.suspended = 'budget';
+    this.budgetGuard.watchForQuiet();
+  }
+
+  /** The page is quiet again after a budget pause: resume on a fresh full snapshot. */
+  private onQuiet(): void {
+    if (this.state !== 'recording' || this.suspended !== 'budget') return;
+    this.suspended = null;
+    if (this.startRrweb()) this.addMarker(MARKER_BUDGET_RESUMED, {});
+    else this.stopControls();
+  }
+
+  /** Adds a marker custom event if rrweb is running; a marker never fails the caller. */
+  private addMarker(tag: string, payload: Record<string, unknown>): void {
+    if (this.stopRrweb === null) return;
+    try {
+      record.addCustomEvent(tag, payload);
+    } catch (error) {
+      warn(`[tapedeck] could not add the ${tag} marker`, error);
+    }
+  }
+
+  /** Ends the recording's controls: navigation watching, the budget guard, suspensions. */
+  private stopControls(): void {
+    this.state = 'idle';
+    this.suspended = null;
+    this.budgetGuard.stopWatching();
+    if (this.excludedResumeTimer !== null) clearTimeout(this.excludedResumeTimer);
+    this.excludedResumeTimer = null;
+    if (this.stopNavigation !== null) this.stopNavigation();
+    this.stopNavigation = null;
   }
 
   /** Runs `body`, logging and returning `fallback` instead of throwing. */

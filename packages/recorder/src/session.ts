@@ -89,6 +89,11 @@ export interface SessionRecord {
   lastActivityAt: number;
   /** Time of the session's first recorded event, `null` before it. */
   firstEventAt: number | null;
+  /**
+   * The session this one continues (split at the maximum duration while active), sent as
+   * `meta.previous_session_id` so the server can link them; `null` for a session of its own.
+   */
+  previousSessionId: string | null;
 }
 
 interface WindowRecord {
@@ -141,8 +146,10 @@ export class SessionStore {
 
   /**
    * Returns the current session, starting a new one when there is none, or the last one has
-   * been idle longer than the idle timeout, or is older than the maximum duration. `rotated` is
-   * true when this call replaced a session this page was already using.
+   * been idle longer than the idle timeout, or is older than the maximum duration. A session
+   * replaced for its age while still active is continued: the new one names it in
+   * `previousSessionId`. `rotated` is true when this call replaced a session this page was
+   * already using.
    */
   resolve(nowMs: number): { session: Readonly<SessionRecord>; rotated: boolean } {
     const hadSession = this.session !== null;
@@ -151,11 +158,13 @@ export class SessionStore {
       this.session = current;
       return { session: current, rotated: false };
     }
+    const continued = current !== null && !this.isIdle(current, nowMs);
     this.session = {
       id: newSessionId(nowMs, this.fillRandom),
       startedAt: nowMs,
       lastActivityAt: nowMs,
       firstEventAt: null,
+      previousSessionId: continued ? current.id : null,
     };
     this.writeSession(nowMs);
     return { session: this.session, rotated: hadSession };
@@ -238,11 +247,12 @@ export class SessionStore {
     this.storage.removeItem(WINDOW_OPEN_STORAGE_KEY);
   }
 
+  private isIdle(session: SessionRecord, nowMs: number): boolean {
+    return nowMs - session.lastActivityAt > this.limits.idleTimeoutMs;
+  }
+
   private isExpired(session: SessionRecord, nowMs: number): boolean {
-    return (
-      nowMs - session.lastActivityAt > this.limits.idleTimeoutMs ||
-      nowMs - session.startedAt > this.limits.maxDurationMs
-    );
+    return this.isIdle(session, nowMs) || nowMs - session.startedAt > this.limits.maxDurationMs;
   }
 
   private writeSession(nowMs: number): void {
@@ -274,11 +284,18 @@ function isTime(value: unknown): value is number {
 function readSession(storage: KeyValueStorage): SessionRecord | null {
   const value = readJson(storage, SESSION_STORAGE_KEY);
   if (value === null) return null;
-  const { id, startedAt, lastActivityAt, firstEventAt } = value;
+  const { id, startedAt, lastActivityAt, firstEventAt, previousSessionId } = value;
   if (typeof id !== 'string' || !ID_PATTERN.test(id) || !isTime(startedAt) || !isTime(lastActivityAt)) {
     return null;
   }
-  return { id, startedAt, lastActivityAt, firstEventAt: isTime(firstEventAt) ? firstEventAt : null };
+  return {
+    id,
+    startedAt,
+    lastActivityAt,
+    firstEventAt: isTime(firstEventAt) ? firstEventAt : null,
+    previousSessionId:
+      typeof previousSessionId === 'string' && ID_PATTERN.test(previousSessionId) ? previousSessionId : null,
+  };
 }
 
 function readWindow(storage: KeyValueStorage): WindowRecord | null {

@@ -15,6 +15,11 @@ test('defaults are applied and the endpoint loses trailing slashes', () => {
     tags: {},
     autoStart: true,
     requireConsent: false,
+    excludeUrls: [],
+    sampleRate: 1,
+    remoteConfig: true,
+    captureNetwork: false,
+    captureConsole: false,
   });
 });
 

@@ -162,3 +162,44 @@ test('storage that throws falls back to memory for the life of the page', () => 
     throw new Error('sessionStorage is not available');
   }).setItem('k', 'v'));
 });
+
+test('a session split at the maximum duration while active is continued, and names its predecessor', () => {
+  const storage = new MemoryStorage();
+  let store = new SessionStore(storage, defaultFillRandom);
+  const first = store.resolve(T0).session;
+  assert.equal(first.previousSessionId, null);
+  // Active all along: an event every 10 minutes for over 2 hours.
+  for (let t = T0; t <= T0 + SESSION_MAX_DURATION_MS; t += 10 * MINUTE) store.recordActivity(t);
+  const split = store.resolve(T0 + SESSION_MAX_DURATION_MS + MINUTE);
+  assert.equal(split.rotated, true);
+  assert.notEqual(split.session.id, first.id);
+  assert.equal(split.session.previousSessionId, first.id, 'the continuation links back');
+  // The link survives a reload of the tab.
+  store.recordActivity(T0 + SESSION_MAX_DURATION_MS + MINUTE);
+  store = reload(store, storage);
+  assert.equal(store.current(T0 + SESSION_MAX_DURATION_MS + 2 * MINUTE).previousSessionId, first.id);
+});
+
+test('a session ended by idleness is not continued', () => {
+  const storage = new MemoryStorage();
+  const store = new SessionStore(storage, defaultFillRandom);
+  store.resolve(T0);
+  store.recordActivity(T0 + MINUTE);
+  const next = store.resolve(T0 + MINUTE + SESSION_IDLE_TIMEOUT_MS + 1).session;
+  assert.equal(next.previousSessionId, null);
+  // Idle and over the maximum age at once: a new visit, not a continuation.
+  store.recordActivity(T0 + 2 * MINUTE + SESSION_IDLE_TIMEOUT_MS);
+  const later = store.resolve(T0 + SESSION_MAX_DURATION_MS * 3).session;
+  assert.equal(later.previousSessionId, null);
+});
+
+test('a split found at load time is continued too', () => {
+  const storage = new MemoryStorage();
+  let store = new SessionStore(storage, defaultFillRandom);
+  const first = store.resolve(T0).session.id;
+  for (let t = T0; t < T0 + SESSION_MAX_DURATION_MS; t += 10 * MINUTE) store.recordActivity(t);
+  store = reload(store, storage);
+  const next = store.resolve(T0 + SESSION_MAX_DURATION_MS + MINUTE).session;
+  assert.notEqual(next.id, first);
+  assert.equal(next.previousSessionId, first);
+});

@@ -1,0 +1,149 @@
+// Delivery that loses nothing, in real Chromium against a real server: clicks made while the
+// browser is offline, while the server is stopped, or while it is stopped across a reload of the
+// page all end up in the stored recording once the way is clear again (the recorder keeps
+// unacknowledged batches in IndexedDB and retries; the server stores each (session, window, seq)
+// once).
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { launch } from '../lib/browser.mjs';
+import { startRestartableServer } from '../lib/restartable-server.mjs';
+import { login } from '../lib/server.mjs';
+import { serveDirectory } from '../lib/static-server.mjs';
+
+const POLL_TIMEOUT_MS = 60_000;
+/** Longer than the recorder's FLUSH_INTERVAL_MS, so the clicks are sealed into batches. */
+const SEAL_WAIT_MS = 3_500;
+const CLICKS = 5;
+
+let server;
+let site;
+let browser;
+
+before(async () => {
+  server = await startRestartableServer();
+  site = await serveDirectory(resolve(import.meta.dirname, '../fixtures'), {
+    '{{TAPEDECK}}': server.url,
+    '{{INGEST_KEY}}': server.ingestKey,
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await server?.remove();
+});
+
+async function poll(what, fn) {
+  const deadline = Date.now() + POLL_TIMEOUT_MS;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Returns the stored rrweb events of a session ([] while it is unknown). */
+async function storedEvents(sessionId) {
+  const cookie = await login(server.url);
+  const response = await fetch(`${server.url}/api/v1/sessions/${sessionId}/events`, { headers: { cookie } });
+  if (!response.ok) return [];
+  return (await response.json()).events;
+}
+
+const isClick = (e) => e.type === 3 && e.data?.source === 2 && e.data?.type === 2;
+
+async function clickCount(sessionId) {
+  return (await storedEvents(sessionId)).filter(isClick).length;
+}
+
+/** Opens the fixture page in a fresh context and waits until its first batches are stored. */
+async function openRecordedPage() {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await page.waitForFunction(() => window.Tapedeck?.recorder?.getSessionId());
+  const sessionId = await page.evaluate(() => window.Tapedeck.recorder.getSessionId());
+  await page.evaluate(() => window.Tapedeck.recorder.flush());
+  await poll('the full snapshot', async () => (await storedEvents(sessionId)).some((e) => e.type === 2));
+  return { context, page, sessionId };
+}
+
+async function clickAndSeal(page, clicks) {
+  for (let i = 0; i < clicks; i++) {
+    await page.click('#add');
+    await page.waitForTimeout(150);
+  }
+  await page.waitForTimeout(SEAL_WAIT_MS);
+}
+
+test('clicks made while the browser is offline are all stored once it is back online', async () => {
+  const { context, page, sessionId } = await openRecordedPage();
+  await context.setOffline(true);
+  await clickAndSeal(page, CLICKS);
+  const waiting = await page.evaluate(() => navigator.onLine);
+  assert.equal(waiting, false, 'the page sees itself offline');
+  await context.setOffline(false);
+  const count = await poll(`${CLICKS} clicks`, async () => {
+    const n = await clickCount(sessionId);
+    return n >= CLICKS ? n : 0;
+  });
+  assert.equal(count, CLICKS);
+  await context.close();
+});
+
+test('clicks made while the server is stopped are all stored after it restarts', async () => {
+  const { context, page, sessionId } = await openRecordedPage();
+  await server.stop();
+  await clickAndSeal(page, CLICKS);
+  await page.waitForTimeout(2_000); // a few failed retries
+  await server.start();
+  const count = await poll(`${CLICKS} clicks`, async () => {
+    const n = await clickCount(sessionId);
+    return n >= CLICKS ? n : 0;
+  });
+  assert.equal(count, CLICKS);
+  await context.close();
+});
+
+/** Returns how many batches wait in the recorder's IndexedDB store of the page's origin. */
+function storedBatchCount(page) {
+  return page.evaluate(
+    () =>
+      new Promise((ok, fail) => {
+        const open = indexedDB.open('tapedeck');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('batches')) return ok(0);
+          const count = db.transaction('batches').objectStore('batches').count();
+          count.onsuccess = () => ok(count.result);
+          count.onerror = () => fail(count.error);
+        };
+      }),
+  );
+}
+
+test('batches left unsent by a page are sent by the page that reloads it', async () => {
+  const { context, page, sessionId } = await openRecordedPage();
+  // The SDK file comes from disk, so the page can load while the server is down.
+  const sdk = resolve(import.meta.dirname, '../../packages/recorder/dist/tapedeck.js');
+  await context.route('**/sdk/tapedeck.js', (route) => route.fulfill({ path: sdk, contentType: 'text/javascript' }));
+  await server.stop();
+  await clickAndSeal(page, CLICKS);
+  await page.reload();
+  await page.waitForFunction(() => window.Tapedeck?.recorder?.getSessionId());
+  assert.equal(await page.evaluate(() => window.Tapedeck.recorder.getSessionId()), sessionId, 'the reload keeps the session');
+  assert.ok((await storedBatchCount(page)) >= 1, 'the unsent batches wait in IndexedDB');
+  await server.start();
+  const count = await poll(`${CLICKS} clicks`, async () => {
+    const n = await clickCount(sessionId);
+    return n >= CLICKS ? n : 0;
+  });
+  assert.equal(count, CLICKS);
+  await poll('an empty store', async () => (await storedBatchCount(page)) === 0);
+  await context.close();
+});
