@@ -5,7 +5,7 @@ CARGO ?= cargo
 NPM ?= npm
 DATA_DIR ?= ./tapedeck-data
 
-.PHONY: run build build-js deps test test-rust test-js test-e2e check fmt clean
+.PHONY: run build build-js deps test test-rust test-js test-e2e check fmt clean bench bench-quick
 
 ## Installs the JS dependencies when package-lock.json changed since the last install.
 deps: node_modules/.package-lock.json
@@ -55,3 +55,11 @@ fmt:
 clean:
 	$(CARGO) clean
 	rm -rf packages/*/dist e2e/artifacts
+
+## Benchmarks (bench/run.mjs) in real Chromium against a real server; writes docs/BENCHMARKS.md.
+## If the recorder build fails, the last built dist/tapedeck.js is measured (its build time is in the report).
+bench bench-quick: deps
+	$(NPM) run build -w @tapedeck/recorder || echo "recorder build failed: benchmarking the last built dist"
+	bash scripts/ensure-chromium.sh
+	$(CARGO) build --locked -p tapedeck
+	TAPEDECK_BIN=$(CURDIR)/target/debug/tapedeck node bench/run.mjs $(if $(filter bench-quick,$@),--quick)
