@@ -269,11 +269,20 @@ async fn a_continuation_links_to_its_previous_session_and_loss_is_counted() {
     body["meta"]["previous_session_id"] = json!("s-before");
     body["meta"]["dropped_batches"] = json!(2);
     body["meta"]["sdk"] = json!("tapedeck-js/0.1.0");
-    assert_eq!(app.ingest(body.to_string(), &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        app.ingest(body.to_string(), &[]).await.status,
+        StatusCode::OK
+    );
     body["seq"] = json!(1);
     body["meta"]["dropped_batches"] = json!(1);
-    body["meta"].as_object_mut().unwrap().remove("previous_session_id");
-    assert_eq!(app.ingest(body.to_string(), &[]).await.status, StatusCode::OK);
+    body["meta"]
+        .as_object_mut()
+        .unwrap()
+        .remove("previous_session_id");
+    assert_eq!(
+        app.ingest(body.to_string(), &[]).await.status,
+        StatusCode::OK
+    );
     let cookie = app.login("ada@test.test", "member").await;
     let session = app.get("/api/v1/sessions/s-next", &cookie).await.json();
     assert_eq!(
