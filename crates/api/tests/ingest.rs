@@ -422,3 +422,88 @@ async fn an_event_sent_in_chunks_is_read_back_whole() {
         json!([meta_event, expected, {"type": 3, "timestamp": 1002, "data": {}}])
     );
 }
+
+/// Every stored segment of the app, decompressed, as one string.
+fn stored_plaintext(app: &TestApp) -> String {
+    fn walk(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.to_string_lossy().ends_with(".json.zst") {
+                let bytes = zstd::decode_all(std::fs::File::open(&path).unwrap()).unwrap();
+                out.push_str(&String::from_utf8(bytes).unwrap());
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(&app.dir.path().join("blobs"), &mut out);
+    out
+}
+
+#[tokio::test]
+async fn a_raw_batch_with_personal_data_is_stored_scrubbed() {
+    let app = TestApp::new().await;
+    // What any rrweb recorder that masks nothing would send.
+    let body = json!({
+        "session_id": "s-pii", "window_id": "w-1", "seq": 0,
+        "meta": {"url": "https://shop.test/account?email=grace@navy.test"},
+        "events": [
+            {"type": 4, "timestamp": 1000, "data": {"href": "https://shop.test/account?email=grace@navy.test", "width": 800, "height": 600}},
+            {"type": 2, "timestamp": 1001, "data": {"node": {"type": 0, "id": 1, "childNodes": [
+                {"type": 2, "tagName": "p", "id": 2, "attributes": {"data-phone": "+1 415 555 0132"}, "childNodes": [
+                    {"type": 3, "id": 3, "textContent": "Contact grace@navy.test, card 4242 4242 4242 4242, SSN 123-45-6789"}]}]}}},
+            {"type": 3, "timestamp": 1002, "data": {"source": 5, "id": 7, "text": "5555555555554444", "isChecked": false}},
+            {"type": 3, "timestamp": 1003, "data": {"source": 0, "texts": [{"id": 3, "value": "IBAN GB82 WEST 1234 5698 7654 32"}], "attributes": [], "adds": [], "removes": []}},
+            {"type": 5, "timestamp": 1004, "data": {"tag": "tapedeck.console", "payload": {"level": "error", "args": ["token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"]}}},
+            {"type": 5, "timestamp": 1005, "data": {"tag": "tapedeck.network", "payload": {"request_headers": {"x-debug": "Bearer sk_live_abcdef123456"}}}}
+        ]
+    });
+    assert_eq!(
+        app.ingest(body.to_string(), &[]).await.status,
+        StatusCode::OK
+    );
+    let secrets = [
+        "grace@navy.test",
+        "4242 4242 4242 4242",
+        "123-45-6789",
+        "415 555 0132",
+        "5555555555554444",
+        "GB82 WEST",
+        "eyJhbGciOiJIUzI1NiJ9",
+        "sk_live_abcdef123456",
+    ];
+    let on_disk = stored_plaintext(&app);
+    let cookie = app.login("owner@test.test", "owner").await;
+    let through_api = String::from_utf8(
+        app.get("/api/v1/sessions/s-pii/events", &cookie)
+            .await
+            .body
+            .to_vec(),
+    )
+    .unwrap();
+    let session = String::from_utf8(
+        app.get("/api/v1/sessions/s-pii", &cookie)
+            .await
+            .body
+            .to_vec(),
+    )
+    .unwrap();
+    for secret in secrets {
+        assert!(!on_disk.contains(secret), "{secret} is on disk: {on_disk}");
+        assert!(
+            !through_api.contains(secret),
+            "{secret} came back from the API"
+        );
+        assert!(
+            !session.contains(secret),
+            "{secret} is in the session metadata"
+        );
+    }
+    // The shape survives: masked text keeps its length, structure is untouched.
+    assert!(
+        on_disk.contains("Contact *****@****.****, card **** **** **** ****, SSN ***-**-****"),
+        "{on_disk}"
+    );
+    assert!(on_disk.contains("\"tagName\":\"p\""));
+}

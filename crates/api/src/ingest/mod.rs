@@ -12,7 +12,10 @@ use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Deserialize;
+use std::borrow::Cow;
 use tapedeck_core::limits::{MAX_BATCH_COMPRESSED_BYTES, MAX_BATCH_DECODED_BYTES};
+
+use tapedeck_core::scrub::{scrub_events, scrub_text};
 use tapedeck_core::{BatchFacts, IngestBatch, extract_facts, parse_batch};
 use tapedeck_store::{NewSegment, Project, SegmentOutcome, StoreError};
 
@@ -183,7 +186,8 @@ fn prepare(body: &[u8], encoding: Option<&str>) -> Result<PreparedBatch, ApiErro
         }
         DecodeError::Unsupported(encoding) => ApiError::UnsupportedEncoding(encoding),
     })?;
-    let batch = parse_batch(&decoded)?;
+    let mut batch = parse_batch(&decoded)?;
+    scrub_batch(&mut batch);
     let facts = extract_facts(&batch);
     let stored =
         zstd::encode_all(events_json(&batch).as_bytes(), SEGMENT_ZSTD_LEVEL).map_err(|e| {
@@ -195,6 +199,28 @@ fn prepare(body: &[u8], encoding: Option<&str>) -> Result<PreparedBatch, ApiErro
         facts,
         stored: Bytes::from(stored),
     })
+}
+
+/// The server's second privacy layer: masks personal data in the events and page URLs before
+/// anything is stored (SPEC §5), whatever the recorder already masked.
+fn scrub_batch(batch: &mut IngestBatch) {
+    let (events, report) = scrub_events(std::mem::take(&mut batch.events));
+    batch.events = events;
+    for url in [&mut batch.meta.url, &mut batch.meta.referrer]
+        .into_iter()
+        .flatten()
+    {
+        if let Cow::Owned(masked) = scrub_text(url) {
+            *url = masked;
+        }
+    }
+    if report.total() > 0 {
+        tracing::debug!(
+            masked = report.total(),
+            events_changed = report.events_changed,
+            "scrubbed personal data from a batch"
+        );
+    }
 }
 
 /// The batch's events as one JSON array, byte-for-byte as the recorder sent each event.

@@ -1,0 +1,10 @@
+//! The server's second privacy layer (SPEC §5): personal data is masked in every batch before it
+//! is written, whatever the recorder did — any rrweb recorder can post to us. `text` finds and
+//! masks the data in a string; `events` walks rrweb events (snapshots, mutations, inputs, custom
+//! events such as console and network captures) and masks every string value in them.
+
+pub mod events;
+pub mod text;
+
+pub use events::{ScrubReport, scrub_events};
+pub use text::{PiiKind, scrub_text};

@@ -1,0 +1,290 @@
+//! Finding and masking personal data in a string: emails, card numbers (Luhn-checked), US social
+//! security numbers, phone numbers, IBANs (mod-97-checked), bearer tokens and JWTs. A match is
+//! masked in place: letters and digits become `*`, separators stay, so the text keeps its length
+//! and shape (a replay's layout does not move).
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+/// The kinds of personal data the server scrubs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PiiKind {
+    Email,
+    CardNumber,
+    NationalId,
+    Phone,
+    Iban,
+    BearerToken,
+    Jwt,
+}
+
+struct Pattern {
+    kind: PiiKind,
+    regex: Regex,
+    /// A check the match must also pass (Luhn, mod 97); `None` accepts every match.
+    check: Option<fn(&str) -> bool>,
+}
+
+fn pattern(kind: PiiKind, regex: &str, check: Option<fn(&str) -> bool>) -> Pattern {
+    Pattern {
+        kind,
+        regex: Regex::new(regex).expect("scrub patterns are valid"),
+        check,
+    }
+}
+
+/// Patterns in the order they are applied: the most specific first, so a JWT is not half-eaten
+/// by the phone pattern.
+static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    vec![
+        pattern(
+            PiiKind::BearerToken,
+            r"(?i)\bbearer\s+[A-Za-z0-9\-._~+/]{8,}=*",
+            None,
+        ),
+        pattern(
+            PiiKind::Jwt,
+            r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*",
+            None,
+        ),
+        pattern(
+            PiiKind::Email,
+            r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b",
+            None,
+        ),
+        pattern(
+            PiiKind::Iban,
+            r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b",
+            Some(iban_valid),
+        ),
+        // 13–19 digits, optionally in groups separated by single spaces or dashes.
+        pattern(
+            PiiKind::CardNumber,
+            r"\b\d(?:[ -]?\d){12,18}\b",
+            Some(luhn_valid),
+        ),
+        pattern(PiiKind::NationalId, r"\b\d{3}-\d{2}-\d{4}\b", None),
+        // International numbers need their `+`; national ones the North American shape. Looser
+        // rules mask version numbers, prices and order ids.
+        pattern(
+            PiiKind::Phone,
+            r"\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,4}){1,4}\b|\+\d{8,14}\b|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}\b|\b\d{3}[ .-]\d{3}[ .-]\d{4}\b",
+            Some(phone_plausible),
+        ),
+    ]
+});
+
+/// Returns true when the digits of `text` pass the Luhn check.
+pub fn luhn_valid(text: &str) -> bool {
+    let digits: Vec<u32> = text.chars().filter_map(|c| c.to_digit(10)).collect();
+    if !(13..=19).contains(&digits.len()) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// Returns true when `text` (spaces ignored) is an IBAN with a valid mod-97 check.
+pub fn iban_valid(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if !(15..=34).contains(&compact.len()) {
+        return false;
+    }
+    let (head, tail) = compact.split_at(4);
+    let mut remainder: u32 = 0;
+    for c in tail.chars().chain(head.chars()) {
+        let value = match c.to_digit(36) {
+            Some(v) => v,
+            None => return false,
+        };
+        for digit in value.to_string().chars() {
+            remainder = (remainder * 10 + digit.to_digit(10).unwrap_or(0)) % 97;
+        }
+    }
+    remainder == 1
+}
+
+fn phone_plausible(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    (9..=15).contains(&digits)
+}
+
+/// Masks a matched span: letters and digits become `*`, everything else stays.
+fn mask(span: &str) -> String {
+    span.chars()
+        .map(|c| if c.is_alphanumeric() { '*' } else { c })
+        .collect()
+}
+
+/// Returns `text` with every kind of personal data masked (borrowed when nothing matched).
+pub fn scrub_text(text: &str) -> Cow<'_, str> {
+    scrub_text_counting(text, &mut |_| {})
+}
+
+/// Like [`scrub_text`], calling `found` once per masked match.
+pub fn scrub_text_counting<'a>(text: &'a str, found: &mut dyn FnMut(PiiKind)) -> Cow<'a, str> {
+    let mut current: Cow<'a, str> = Cow::Borrowed(text);
+    for pattern in PATTERNS.iter() {
+        if !pattern.regex.is_match(&current) {
+            continue;
+        }
+        let mut changed = false;
+        let replaced = pattern
+            .regex
+            .replace_all(&current, |caps: &regex::Captures<'_>| {
+                let span = &caps[0];
+                if pattern.check.is_none_or(|check| check(span)) {
+                    found(pattern.kind);
+                    changed = true;
+                    mask(span)
+                } else {
+                    span.to_string()
+                }
+            });
+        if changed {
+            current = Cow::Owned(replaced.into_owned());
+        }
+    }
+    current
+}
+
+/// All patterns in one automaton, so the common case (nothing to mask) is one pass over the text.
+static ANY_PATTERN: LazyLock<RegexSet> =
+    LazyLock::new(|| RegexSet::new(PATTERNS.iter().map(|p| p.regex.as_str())).expect("scrub patterns are valid"));
+
+/// Returns true when `text` may hold personal data: a cheap filter before parsing JSON.
+pub fn may_contain_pii(text: &str) -> bool {
+    ANY_PATTERN.is_match(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scrubbed(text: &str) -> String {
+        scrub_text(text).into_owned()
+    }
+
+    #[test]
+    fn each_kind_is_masked_and_keeps_its_shape() {
+        let cases = [
+            ("mail ada@example.com now", "mail ***@*******.*** now"),
+            ("card 4242 4242 4242 4242.", "card **** **** **** ****."),
+            ("card 4111-1111-1111-1111", "card ****-****-****-****"),
+            ("ssn 123-45-6789", "ssn ***-**-****"),
+            ("call +44 20 7946 0958", "call +** ** **** ****"),
+            ("call (555) 123-4567", "call (***) ***-****"),
+            (
+                "iban GB82 WEST 1234 5698 7654 32",
+                "iban **** **** **** **** **** **",
+            ),
+            (
+                "Authorization: Bearer abcDEF123456789xyz",
+                "Authorization: ****** ******************",
+            ),
+            (
+                "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+                "t=********************.***************.************",
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(scrubbed(input), expected, "{input}");
+            assert_eq!(scrubbed(input).chars().count(), input.chars().count());
+        }
+    }
+
+    #[test]
+    fn look_alikes_are_left_alone() {
+        for text in [
+            "order 4242 4242 4242 4241 (not Luhn)",
+            "build 4242 4242 4242, release 2.14.0-rc.1",
+            "version 1.2.3, 2026-11-25 10:00",
+            "price $1,299.00 for 3 items",
+            "timestamp 1732530000000",
+            "GB82 WEST 1234 5698 7654 33",
+            "a@b",
+            "",
+        ] {
+            assert_eq!(scrubbed(text), text);
+            assert!(matches!(scrub_text(text), Cow::Borrowed(_)));
+        }
+    }
+
+    #[test]
+    fn luhn_and_iban_checks() {
+        assert!(luhn_valid("4242424242424242"));
+        assert!(luhn_valid("378282246310005"));
+        assert!(!luhn_valid("4242424242424241"));
+        assert!(!luhn_valid("42424242"));
+        assert!(iban_valid("DE89 3704 0044 0532 0130 00"));
+        assert!(!iban_valid("DE89 3704 0044 0532 0130 01"));
+    }
+
+    fn luhn_number(prefix: &[u32]) -> String {
+        let mut digits = prefix.to_vec();
+        let sum: u32 = digits
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, &d)| {
+                if i % 2 == 0 {
+                    if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+                } else {
+                    d
+                }
+            })
+            .sum();
+        digits.push((10 - sum % 10) % 10);
+        digits
+            .iter()
+            .map(|d| char::from_digit(*d, 10).unwrap())
+            .collect()
+    }
+
+    const PLAIN: &str = "[a-z ,.;:!?'()éü-]{0,40}";
+
+    proptest::proptest! {
+        #[test]
+        fn generated_card_numbers_are_never_missed(
+            before in PLAIN, after in PLAIN,
+            prefix in proptest::collection::vec(0u32..10, 12..=18),
+        ) {
+            let number = luhn_number(&prefix);
+            proptest::prop_assert!(luhn_valid(&number));
+            let text = format!("{before} {number} {after}");
+            let out = scrubbed(&text);
+            proptest::prop_assert_eq!(out, format!("{before} {} {after}", mask(&number)));
+        }
+
+        #[test]
+        fn generated_emails_are_never_missed(
+            before in PLAIN, after in PLAIN,
+            local in "[a-z0-9][a-z0-9._+-]{0,15}", domain in "[a-z0-9]{1,12}", tld in "[a-z]{2,6}",
+        ) {
+            let email = format!("{local}@{domain}.{tld}");
+            let text = format!("{before} {email} {after}");
+            let out = scrubbed(&text);
+            proptest::prop_assert_eq!(out, format!("{before} {} {after}", mask(&email)));
+        }
+
+        #[test]
+        fn text_without_personal_data_is_never_changed(text in "[a-zA-IK-Z ,.;:!?'()éü\n-]{0,200}") {
+            // No digits, no `@`, no `J` (JWTs start `eyJ`), so nothing may match.
+            proptest::prop_assume!(!text.to_lowercase().contains("bearer"));
+            proptest::prop_assert_eq!(scrubbed(&text), text);
+        }
+    }
+}
