@@ -141,6 +141,10 @@ export interface TapedeckOptions {
   blockSelectors?: string[];
   /** CSS selectors of elements whose input events are not recorded. */
   ignoreSelectors?: string[];
+  /** CSS selectors whose text and inputs are shown even under `strict` (card numbers stay masked). */
+  unmaskSelectors?: string[];
+  /** Record canvas content (default `false`); blocked canvases (and all under `strict`) never are. */
+  recordCanvas?: boolean;
   user?: UserInfo;
   tags?: Tags;
   /** Start recording at once (default `true`). */
@@ -189,6 +193,8 @@ export interface ResolvedOptions {
   maskSelectors: string[];
   blockSelectors: string[];
   ignoreSelectors: string[];
+  unmaskSelectors: string[];
+  recordCanvas: boolean;
   user: UserInfo;
   tags: Tags;
   autoStart: boolean;
@@ -231,6 +237,8 @@ export function resolveOptions(options: TapedeckOptions): ResolvedOptions {
     maskSelectors: stringList(options.maskSelectors, 'maskSelectors'),
     blockSelectors: stringList(options.blockSelectors, 'blockSelectors'),
     ignoreSelectors: stringList(options.ignoreSelectors, 'ignoreSelectors'),
+    unmaskSelectors: stringList(options.unmaskSelectors, 'unmaskSelectors'),
+    recordCanvas: options.recordCanvas === true,
     user: cleanUser(options.user),
     tags: cleanTags(options.tags),
     autoStart: options.autoStart !== false,

@@ -348,6 +348,8 @@ export class Recorder {
         maskSelectors: this.options.maskSelectors.filter(isValidSelector),
         blockSelectors: this.options.blockSelectors.filter(isValidSelector),
         ignoreSelectors: this.options.ignoreSelectors.filter(isValidSelector),
+        unmaskSelectors: this.options.unmaskSelectors.filter(isValidSelector),
+        recordCanvas: this.options.recordCanvas,
       }),
     });
     if (stop === undefined) {

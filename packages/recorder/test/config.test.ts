@@ -11,6 +11,8 @@ test('defaults are applied and the endpoint loses trailing slashes', () => {
     maskSelectors: [],
     blockSelectors: [],
     ignoreSelectors: [],
+    unmaskSelectors: [],
+    recordCanvas: false,
     user: {},
     tags: {},
     autoStart: true,

@@ -1,42 +1,115 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSensitiveInput, privacyRecordOptions } from '../src/privacy';
+import type { PrivacyLevel } from '../src/config';
+import { isSensitiveInput, privacyRecordOptions, type MaskedElement, type PrivacySelectors } from '../src/privacy';
 
-const noSelectors = { maskSelectors: [], blockSelectors: [], ignoreSelectors: [] };
-const element = (attributes: Record<string, string>) => ({
-  getAttribute: (name: string) => attributes[name] ?? null,
+const noSelectors: PrivacySelectors = { maskSelectors: [], blockSelectors: [], ignoreSelectors: [] };
+
+/**
+ * A fake element: `attributes`, and `inside`, the selector parts (`[data-tapedeck-mask]`,
+ * `.secret`…) that an ancestor-or-self matches. `closest` matches a selector list by its parts.
+ */
+function element(attributes: Record<string, string> = {}, inside: string[] = []): MaskedElement {
+  return {
+    getAttribute: (name: string) => attributes[name] ?? null,
+    closest: (selector: string) => (selector.split(',').some((part) => inside.includes(part)) ? {} : null),
+  };
+}
+
+type Masker = (text: string, element: HTMLElement | null) => string;
+
+function maskers(level: PrivacyLevel, selectors = noSelectors): { text: Masker; input: Masker } {
+  const options = privacyRecordOptions(level, selectors);
+  const text = options.maskTextFn;
+  const input = options.maskInputFn;
+  assert.ok(text !== undefined && input !== undefined);
+  return { text, input: (value, el) => input(value, el as HTMLElement) };
+}
+
+const el = (attributes: Record<string, string> = {}, inside: string[] = []) =>
+  element(attributes, inside) as unknown as HTMLElement;
+
+test('every level sends all text through maskTextFn and applies the data-tapedeck attributes', () => {
+  for (const level of ['strict', 'balanced', 'minimal'] as const) {
+    const options = privacyRecordOptions(level, {
+      maskSelectors: ['.secret'],
+      blockSelectors: ['#map'],
+      ignoreSelectors: ['.noisy'],
+    });
+    assert.equal(options.maskTextSelector, '*');
+    assert.ok(options.blockSelector?.endsWith('[data-tapedeck-block],#map'), options.blockSelector);
+    assert.equal(options.ignoreSelector, '[data-tapedeck-ignore],[data-tapedeck-ignore] *,.noisy');
+    assert.equal(options.recordCanvas, false);
+  }
 });
 
-test('balanced masks all inputs and applies the data-tapedeck attributes', () => {
-  const options = privacyRecordOptions('balanced', {
-    maskSelectors: ['.secret'],
-    blockSelectors: ['#map'],
-    ignoreSelectors: ['.noisy'],
-  });
-  assert.equal(options.maskAllInputs, true);
-  assert.equal(options.maskTextSelector, '[data-tapedeck-mask],.secret');
-  assert.equal(options.blockSelector, '[data-tapedeck-block],#map');
-  assert.equal(options.ignoreSelector, '[data-tapedeck-ignore],.noisy');
+test('strict masks all inputs and blocks media; balanced masks all inputs; minimal lists the kinds', () => {
+  assert.equal(privacyRecordOptions('strict', noSelectors).maskAllInputs, true);
+  assert.equal(privacyRecordOptions('strict', noSelectors).blockSelector, 'img,canvas,video,[data-tapedeck-block]');
+  assert.equal(privacyRecordOptions('balanced', noSelectors).maskAllInputs, true);
+  assert.equal(privacyRecordOptions('balanced', noSelectors).blockSelector, '[data-tapedeck-block]');
+  const minimal = privacyRecordOptions('minimal', noSelectors);
+  assert.equal(minimal.maskAllInputs, false);
+  assert.equal(minimal.maskInputOptions?.password, true);
+  assert.equal(minimal.maskInputOptions?.textarea, true);
 });
 
-test('strict masks all text and inputs and blocks media', () => {
-  const options = privacyRecordOptions('strict', { ...noSelectors, blockSelectors: ['#map'] });
-  assert.equal(options.maskAllInputs, true);
-  assert.equal(options.maskTextSelector, '*');
-  assert.equal(options.blockSelector, 'img,canvas,video,[data-tapedeck-block],#map');
+test('canvas recording is opt-in', () => {
+  assert.equal(privacyRecordOptions('balanced', { ...noSelectors, recordCanvas: true }).recordCanvas, true);
 });
 
-test('minimal shows ordinary inputs but masks passwords, cards and one-time codes', () => {
-  const options = privacyRecordOptions('minimal', noSelectors);
-  assert.equal(options.maskAllInputs, false);
-  assert.equal(options.maskInputOptions?.password, true);
-  const mask = options.maskInputFn;
-  assert.ok(mask !== undefined);
-  const input = (attributes: Record<string, string>) => element(attributes) as unknown as HTMLElement;
-  assert.equal(mask('alice', input({ type: 'text', name: 'first_name' })), 'alice');
-  assert.equal(mask('hunter2', input({ type: 'password' })), '*******');
-  assert.equal(mask('4111', input({ type: 'text', autocomplete: 'billing cc-number' })), '****');
-  assert.equal(mask('123456', input({ autocomplete: 'one-time-code' })), '******');
+const TEXT = 'Hi Ada, ada@example.org, card 4111 1111 1111 1111, call +1 415 555 0123.';
+
+test('maskTextFn per level: strict all, balanced PII, minimal cards only', () => {
+  const plain = el({}, []);
+  assert.equal(maskers('strict').text(TEXT, plain), TEXT.replace(/\S/g, '*'));
+  assert.equal(
+    maskers('balanced').text(TEXT, plain),
+    'Hi Ada, ***************, card **** **** **** ****, call +* *** *** ****.',
+  );
+  assert.equal(maskers('minimal').text(TEXT, plain), 'Hi Ada, ada@example.org, card **** **** **** ****, call +1 415 555 0123.');
+  for (const level of ['strict', 'balanced', 'minimal'] as const) {
+    assert.equal(maskers(level).text(TEXT, plain).length, TEXT.length);
+    assert.equal(maskers(level).text('   ', null), '   ');
+  }
+  assert.equal(maskers('balanced').text('Nothing personal here.', plain), 'Nothing personal here.');
+  assert.equal(maskers('minimal').text('Nothing personal here.', null), 'Nothing personal here.');
+});
+
+test('mask selectors and the attribute mask all text at every level', () => {
+  const selectors = { ...noSelectors, maskSelectors: ['.secret'] };
+  for (const level of ['strict', 'balanced', 'minimal'] as const) {
+    assert.equal(maskers(level, selectors).text('Ada', el({}, ['.secret'])), '***');
+    assert.equal(maskers(level, selectors).text('Ada', el({}, ['[data-tapedeck-mask]'])), '***');
+    assert.equal(maskers(level, selectors).input('Ada', el({ type: 'text' }, ['.secret'])), '***');
+  }
+});
+
+test('unmask reveals text and inputs under strict, but never cards or secret inputs', () => {
+  const unmasked = el({ type: 'text' }, ['[data-tapedeck-unmask]']);
+  const { text, input } = maskers('strict');
+  assert.equal(text(TEXT, unmasked), 'Hi Ada, ada@example.org, card **** **** **** ****, call +1 415 555 0123.');
+  assert.equal(input('Ada Lovelace', unmasked), 'Ada Lovelace');
+  assert.equal(input('4111111111111111', unmasked), '****************');
+  assert.equal(input('hunter2', el({ type: 'password' }, ['[data-tapedeck-unmask]'])), '*******');
+  // An unmaskSelectors entry works like the attribute; a mask inside wins.
+  const custom = maskers('strict', { ...noSelectors, unmaskSelectors: ['.public'] });
+  assert.equal(custom.text('Ada', el({}, ['.public'])), 'Ada');
+  assert.equal(custom.text('Ada', el({}, ['.public', '[data-tapedeck-mask]'])), '***');
+});
+
+test('maskInputFn per level', () => {
+  const name = el({ type: 'text', name: 'first_name' });
+  assert.equal(maskers('strict').input('Ada', name), '***');
+  assert.equal(maskers('balanced').input('Ada', name), '***');
+  const minimal = maskers('minimal').input;
+  assert.equal(minimal('Ada', name), 'Ada');
+  assert.equal(minimal('note: 4111 1111 1111 1111', name), 'note: **** **** **** ****');
+  assert.equal(minimal('hunter2', el({ type: 'password' })), '*******');
+  assert.equal(minimal('hunter2', el({ type: 'text', 'data-rr-is-password': 'true' })), '*******');
+  assert.equal(minimal('4111', el({ type: 'text', autocomplete: 'billing cc-number' })), '****');
+  assert.equal(minimal('123456', el({ autocomplete: 'one-time-code' })), '******');
+  assert.equal(minimal('737', el({ name: 'cvc' })), '***');
 });
 
 test('sensitive inputs are recognised by type, autocomplete, and card-like names', () => {
@@ -45,9 +118,12 @@ test('sensitive inputs are recognised by type, autocomplete, and card-like names
     { autocomplete: 'cc-csc' },
     { autocomplete: 'section-a shipping cc-exp' },
     { autocomplete: 'new-password' },
+    { autocomplete: 'one-time-code' },
     { name: 'cardNumber' },
     { id: 'cc-num' },
     { name: 'cvv' },
+    { name: 'card_cvc' },
+    { id: 'securityCode' },
   ];
   for (const attributes of sensitive) {
     assert.equal(isSensitiveInput(element(attributes)), true, JSON.stringify(attributes));

@@ -5,6 +5,10 @@
  * deliberately small rule set; the server scrubs again (SPEC §5, issue 4). Pure: no DOM.
  */
 
+import { isLuhnValid } from '../luhn';
+
+export { isLuhnValid };
+
 /** What replaces a masked value. */
 export const MASK = '[masked]';
 
@@ -39,21 +43,6 @@ export function maskSensitive(text: string): string {
     value !== '' && isSecretName(safeDecode(name)) ? `${lead}${name}=${MASK}` : match,
   );
   return masked.replace(DIGIT_RUN, (run) => (isLuhnValid(run.replace(/[ -]/g, '')) ? MASK : run));
-}
-
-/** Returns true when `digits` (13–19 of them) pass the Luhn check, as card numbers do. */
-export function isLuhnValid(digits: string): boolean {
-  if (!/^\d{13,19}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let digit = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
 }
 
 function safeDecode(name: string): string {
