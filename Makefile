@@ -57,9 +57,8 @@ clean:
 	rm -rf packages/*/dist e2e/artifacts
 
 ## Benchmarks (bench/run.mjs) in real Chromium against a real server; writes docs/BENCHMARKS.md.
-## If the recorder build fails, the last built dist/tapedeck.js is measured (its build time is in the report).
 bench bench-quick: deps
-	$(NPM) run build -w @tapedeck/recorder || echo "recorder build failed: benchmarking the last built dist"
+	$(NPM) run build -w @tapedeck/recorder
 	bash scripts/ensure-chromium.sh
 	$(CARGO) build --locked -p tapedeck
 	TAPEDECK_BIN=$(CURDIR)/target/debug/tapedeck node bench/run.mjs $(if $(filter bench-quick,$@),--quick)

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * Entry of the benchmark suite: `node bench/run.mjs [--quick]` (`make bench` / `make bench-quick`).
+ * Starts a real `tapedeck serve` and a loopback site, runs the recorder-overhead arms and the
+ * checkout-interval measurement in headless Chromium, and writes docs/BENCHMARKS.md.
+ * Everything listens on 127.0.0.1 only; every loop is bounded and every step has a timeout.
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launch } from '../e2e/lib/browser.mjs';
+import { startServer } from '../e2e/lib/server.mjs';
+import { runCheckout } from './checkout.mjs';
+import { PAGES } from './interactions.mjs';
+import { buildBundles, SDK_PATH, startSite } from './lib/site.mjs';
+import { machine, withTimeout } from './lib/util.mjs';
+import { runOverhead, summariseOverhead } from './overhead.mjs';
+import { renderReport } from './report.mjs';
+
+const QUICK = process.argv.includes('--quick');
+const OUT = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
+const PLAN = QUICK
+  ? { pages: ['form', 'grid', 'ticker'], runs: 3, durationMs: 3_000, checkoutPages: ['ticker', 'grid'], segmentMs: 8_000, seeks: 2 }
+  : { pages: Object.keys(PAGES), runs: 5, durationMs: 10_000, checkoutPages: ['ticker', 'grid'], segmentMs: 30_000, seeks: 5 };
+const OVERALL_LIMIT_MS = QUICK ? 8 * 60_000 : 60 * 60_000;
+
+const started = Date.now();
+/** Stops the browser, the site and the server; set once they run, so a timeout can call it too. */
+let cleanup = async () => {};
+const log = (line) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+async function main() {
+  if (!existsSync(SDK_PATH)) throw new Error(`${SDK_PATH} is missing: run \`npm run build -w @tapedeck/recorder\``);
+  const sdkBytes = readFileSync(SDK_PATH);
+  const sdk = { bytes: sdkBytes.length, gzip: gzipSync(sdkBytes, { level: 9 }).length, builtAt: statSync(SDK_PATH).mtime.toISOString() };
+  const bundles = await buildBundles();
+  const server = await startServer();
+  const site = await startSite(bundles, server);
+  const browser = await launch();
+  cleanup = async () => {
+    await browser.close().catch(() => {});
+    await site.close().catch(() => {});
+    await server.stop().catch(() => {});
+  };
+  try {
+    log(`${QUICK ? 'quick' : 'full'} run: pages ${PLAN.pages.join(', ')}; ${PLAN.runs} rounds of ${PLAN.durationMs / 1000} s`);
+    const raw = await runOverhead({ browser, site, pages: PLAN.pages, pageSpecs: PAGES, runs: PLAN.runs, durationMs: PLAN.durationMs, log });
+    const overhead = summariseOverhead(raw);
+    const checkout = await runCheckout({ browser, site, pages: PLAN.checkoutPages, pageSpecs: PAGES, segmentMs: PLAN.segmentMs, seeks: PLAN.seeks, log });
+    const markdown = renderReport({
+      quick: QUICK,
+      command: QUICK ? 'make bench-quick (node bench/run.mjs --quick)' : 'make bench (node bench/run.mjs)',
+      date: new Date().toISOString(),
+      durationS: (Date.now() - started) / 1000,
+      machine: machine(),
+      chromium: browser.version(),
+      sdk,
+      plan: PLAN,
+      pages: PAGES,
+      overhead,
+      checkout,
+    });
+    writeFileSync(OUT, markdown);
+    log(`wrote ${OUT}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+withTimeout('the whole benchmark', OVERALL_LIMIT_MS, main()).then(
+  () => process.exit(0),
+  async (error) => {
+    console.error(`[bench] failed: ${error.stack ?? error}`);
+    await withTimeout('cleanup', 15_000, cleanup()).catch(() => {});
+    process.exit(1);
+  },
+);
