@@ -12,6 +12,20 @@ import { isScriptFreeSandbox } from './sandbox-policy.ts';
 import type { Player, PlayerOptions, PlayerState } from './types.ts';
 import { createViewport } from './viewport.ts';
 
+/**
+ * Styles added to every replay document. In an iframe without `allow-scripts` a `<canvas>`
+ * shows its fallback content and loses its size (HTML treats it as script-less), which shifts
+ * everything after it; this gives it back its recorded size from the `width`/`height`
+ * attributes (typed `attr()`, default 300×150 as for a real canvas); `overflow: hidden` puts
+ * it on the text baseline as a replaced element sits. `:where` keeps the specificity at zero,
+ * so the page's own canvas sizing still wins; `content-visibility: hidden` hides the fallback
+ * content a real canvas would not show. The attributes size a canvas's content box whatever the
+ * page's `box-sizing` (resets often set `* { box-sizing: border-box }`), hence `content-box`.
+ */
+const REPLAY_STYLE_RULES = [
+  ':where(canvas) { display: inline-block; box-sizing: content-box !important; overflow: hidden; content-visibility: hidden; width: attr(width px, 300px); height: attr(height px, 150px); }',
+] as const;
+
 /** How long the first frame may take before `ready` rejects, in milliseconds. */
 const FIRST_FRAME_TIMEOUT_MS = 15_000;
 
@@ -64,6 +78,7 @@ export function createPlayer(container: HTMLElement, options: PlayerOptions): Pl
       UNSAFE_replayCanvas: false,
       showWarning: false,
       mouseTail: { duration: 400, lineWidth: 2, strokeStyle: 'rgba(37, 99, 235, 0.45)' },
+      insertStyleRules: [...REPLAY_STYLE_RULES],
     });
   } catch (error) {
     root.remove();
