@@ -1,5 +1,7 @@
 // Starts a real `tapedeck serve` on a free loopback port over a fresh temp data dir, with an
-// owner account created by `tapedeck admin create-user` (as an operator would).
+// owner account created by `tapedeck admin create-user` (as an operator would). The server can
+// be halted and started again on the same port and data dir, for tests of what the recorder
+// does while its server is down.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,8 +13,7 @@ export const OWNER_PASSWORD = 'e2e owner password';
 const READY_TIMEOUT_MS = 30_000;
 
 function binary() {
-  const bin = process.env.TAPEDECK_BIN ?? resolve(import.meta.dirname, '../../target/debug/tapedeck');
-  return bin;
+  return process.env.TAPEDECK_BIN ?? resolve(import.meta.dirname, '../../target/debug/tapedeck');
 }
 
 export async function freePort() {
@@ -26,37 +27,56 @@ export async function freePort() {
   });
 }
 
-async function waitReady(url, child) {
+async function waitReady(url, child, output) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`tapedeck exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`tapedeck exited with ${child.exitCode}\n${output()}`);
     try {
-      const response = await fetch(`${url}/readyz`);
-      if (response.ok) return;
+      if ((await fetch(`${url}/readyz`)).ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`tapedeck did not become ready within ${READY_TIMEOUT_MS} ms`);
+  throw new Error(`tapedeck did not become ready within ${READY_TIMEOUT_MS} ms\n${output()}`);
 }
 
-/** Starts the server; returns { url, ingestKey, output, stop }. */
+/**
+ * Starts the server; returns { url, ingestKey, dataDir, output, halt, start, stop }:
+ * `halt()` stops the process and keeps the data, `start()` starts it again on the same port,
+ * `stop()` halts it and deletes the data dir.
+ */
 export async function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'tapedeck-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', RUST_BACKTRACE: '0' };
-  const child = spawn(binary(), ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { env });
+  let child = null;
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  try {
-    await waitReady(url, child);
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw new Error(`${e.message}\n${output}`);
+
+  async function start() {
+    if (child !== null) return;
+    child = spawn(binary(), ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { env });
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    try {
+      await waitReady(url, child, () => output);
+    } catch (e) {
+      child.kill('SIGKILL');
+      child = null;
+      throw e;
+    }
   }
+
+  async function halt() {
+    if (child === null) return;
+    const running = child;
+    child = null;
+    running.kill('SIGTERM');
+    await new Promise((r) => (running.exitCode !== null ? r() : running.once('exit', r)));
+  }
+
+  await start();
   const ingestKey = /Ingest key of project "Default": (\S+)/.exec(output)?.[1];
   if (!ingestKey) throw new Error(`no ingest key printed on first run:\n${output}`);
   const created = spawnSync(
@@ -70,9 +90,10 @@ export async function startServer() {
     ingestKey,
     dataDir,
     output: () => output,
+    start,
+    halt,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      await halt();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -12,8 +12,8 @@ import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
 import { login, startServer } from '../lib/server.mjs';
+import { poll } from '../lib/poll.mjs';
 
-const POLL_TIMEOUT_MS = 20_000;
 const SECRETS = ['SECRET-TOKEN-123', 'SECRET-KEY-222', 'SECRET-KEY-333', 'SECRET-XHR-444', 'SECRET-PW-111', 'SECRET-PW-555', 'SECRET-RESP-666', 'SECRET-HDR-777'];
 const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 
@@ -56,15 +56,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function poll(what, fn) {
-  const deadline = Date.now() + POLL_TIMEOUT_MS;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function filesUnder(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -10,8 +10,8 @@ import { after, before, test } from 'node:test';
 import { launch } from '../lib/browser.mjs';
 import { login, startServer } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
+import { poll } from '../lib/poll.mjs';
 
-const POLL_TIMEOUT_MS = 20_000;
 /** Longer than the recorder's batch interval (3 s): anything it would send has been sent. */
 const SETTLE_MS = 4_000;
 
@@ -36,15 +36,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function poll(what, fn) {
-  const deadline = Date.now() + POLL_TIMEOUT_MS;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function api(path) {
   const response = await fetch(`${server.url}${path}`, { headers: { cookie } });

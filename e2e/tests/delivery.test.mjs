@@ -8,11 +8,12 @@ import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
-import { startRestartableServer } from '../lib/restartable-server.mjs';
-import { login } from '../lib/server.mjs';
+import { poll } from '../lib/poll.mjs';
+import { login, startServer } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
 
 const POLL_TIMEOUT_MS = 60_000;
+const pollLong = (what, fn) => poll(what, fn, { timeoutMs: POLL_TIMEOUT_MS, intervalMs: 300 });
 /** Longer than the recorder's FLUSH_INTERVAL_MS, so the clicks are sealed into batches. */
 const SEAL_WAIT_MS = 3_500;
 const CLICKS = 5;
@@ -22,7 +23,7 @@ let site;
 let browser;
 
 before(async () => {
-  server = await startRestartableServer();
+  server = await startServer();
   site = await serveDirectory(resolve(import.meta.dirname, '../fixtures'), {
     '{{TAPEDECK}}': server.url,
     '{{INGEST_KEY}}': server.ingestKey,
@@ -33,18 +34,9 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await site?.close();
-  await server?.remove();
+  await server?.stop();
 });
 
-async function poll(what, fn) {
-  const deadline = Date.now() + POLL_TIMEOUT_MS;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** Returns the stored rrweb events of a session ([] while it is unknown). */
 async function storedEvents(sessionId) {
@@ -68,7 +60,7 @@ async function openRecordedPage() {
   await page.waitForFunction(() => window.Tapedeck?.recorder?.getSessionId());
   const sessionId = await page.evaluate(() => window.Tapedeck.recorder.getSessionId());
   await page.evaluate(() => window.Tapedeck.recorder.flush());
-  await poll('the full snapshot', async () => (await storedEvents(sessionId)).some((e) => e.type === 2));
+  await pollLong('the full snapshot', async () => (await storedEvents(sessionId)).some((e) => e.type === 2));
   return { context, page, sessionId };
 }
 
@@ -87,7 +79,7 @@ test('clicks made while the browser is offline are all stored once it is back on
   const waiting = await page.evaluate(() => navigator.onLine);
   assert.equal(waiting, false, 'the page sees itself offline');
   await context.setOffline(false);
-  const count = await poll(`${CLICKS} clicks`, async () => {
+  const count = await pollLong(`${CLICKS} clicks`, async () => {
     const n = await clickCount(sessionId);
     return n >= CLICKS ? n : 0;
   });
@@ -97,11 +89,11 @@ test('clicks made while the browser is offline are all stored once it is back on
 
 test('clicks made while the server is stopped are all stored after it restarts', async () => {
   const { context, page, sessionId } = await openRecordedPage();
-  await server.stop();
+  await server.halt();
   await clickAndSeal(page, CLICKS);
   await page.waitForTimeout(2_000); // a few failed retries
   await server.start();
-  const count = await poll(`${CLICKS} clicks`, async () => {
+  const count = await pollLong(`${CLICKS} clicks`, async () => {
     const n = await clickCount(sessionId);
     return n >= CLICKS ? n : 0;
   });
@@ -132,18 +124,18 @@ test('batches left unsent by a page are sent by the page that reloads it', async
   // The SDK file comes from disk, so the page can load while the server is down.
   const sdk = resolve(import.meta.dirname, '../../packages/recorder/dist/tapedeck.js');
   await context.route('**/sdk/tapedeck.js', (route) => route.fulfill({ path: sdk, contentType: 'text/javascript' }));
-  await server.stop();
+  await server.halt();
   await clickAndSeal(page, CLICKS);
   await page.reload();
   await page.waitForFunction(() => window.Tapedeck?.recorder?.getSessionId());
   assert.equal(await page.evaluate(() => window.Tapedeck.recorder.getSessionId()), sessionId, 'the reload keeps the session');
   assert.ok((await storedBatchCount(page)) >= 1, 'the unsent batches wait in IndexedDB');
   await server.start();
-  const count = await poll(`${CLICKS} clicks`, async () => {
+  const count = await pollLong(`${CLICKS} clicks`, async () => {
     const n = await clickCount(sessionId);
     return n >= CLICKS ? n : 0;
   });
   assert.equal(count, CLICKS);
-  await poll('an empty store', async () => (await storedBatchCount(page)) === 0);
+  await pollLong('an empty store', async () => (await storedBatchCount(page)) === 0);
   await context.close();
 });

@@ -14,12 +14,12 @@ import { launch } from '../lib/browser.mjs';
 import { matchingFraction } from '../lib/pixels.mjs';
 import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
+import { poll } from '../lib/poll.mjs';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 const ZSTDCAT = '/usr/bin/zstdcat';
 const VIEWPORT = { width: 1000, height: 640 };
-const POLL_TIMEOUT_MS = 20_000;
 /** Masked text has other glyphs, so pixels differ; boxes must not move by more than this. */
 const MAX_BOX_DELTA_PX = 1;
 /** Masked glyphs differ from the originals; a replay this far off is broken, not masked. */
@@ -104,15 +104,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function poll(what, fn) {
-  const deadline = Date.now() + POLL_TIMEOUT_MS;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Serves the fixtures with the recorder tag at `level` (no `data-privacy`: the project decides). */
 async function siteAt(level) {

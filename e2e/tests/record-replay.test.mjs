@@ -10,11 +10,11 @@ import { launch } from '../lib/browser.mjs';
 import { matchingFraction } from '../lib/pixels.mjs';
 import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
+import { poll } from '../lib/poll.mjs';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 const VIEWPORT = { width: 1000, height: 640 };
 const MIN_MATCHING_PIXELS = 0.99;
-const POLL_TIMEOUT_MS = 20_000;
 
 let server;
 let site;
@@ -36,15 +36,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function poll(what, fn) {
-  const deadline = Date.now() + POLL_TIMEOUT_MS;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('a recorded visit is listed and replays faithfully', async () => {
   // 1. A user visits the customer's page, types and clicks.
