@@ -218,34 +218,7 @@ async fn another_organizations_sessions_are_invisible() {
     let app = TestApp::new().await;
     app.ingest(batch("s-private", 0, 1000, 0), &[]).await;
     let other = app.meta.create_organization("Other org", 0).await.unwrap();
-    let user = app
-        .meta
-        .create_user(
-            "eve@other.test",
-            &tapedeck_api::hash_password(tapedeck_testkit::TEST_PASSWORD).unwrap(),
-            0,
-        )
-        .await
-        .unwrap();
-    app.meta
-        .set_membership(&user.id, &other.id, "owner", 0)
-        .await
-        .unwrap();
-    let body = json!({ "email": "eve@other.test", "password": tapedeck_testkit::TEST_PASSWORD })
-        .to_string();
-    let response = app
-        .send(json_request(Method::POST, "/api/v1/auth/login", &body))
-        .await;
-    let cookie = response
-        .headers
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = app.login_in(&other.id, "eve@other.test", "owner").await;
     assert_eq!(
         app.get("/api/v1/sessions", &cookie).await.json()["sessions"],
         json!([])

@@ -114,13 +114,18 @@ impl TestApp {
 
     /// Creates a user in this app's organization and returns a logged-in cookie header value.
     pub async fn login(&self, email: &str, role: &str) -> String {
+        self.login_in(&self.org_id.clone(), email, role).await
+    }
+
+    /// Creates a user with `role` in organization `org_id` and returns a logged-in cookie header value.
+    pub async fn login_in(&self, org_id: &str, email: &str, role: &str) -> String {
         let user = self
             .meta
             .create_user(email, &hash_password(TEST_PASSWORD).expect("hash"), 0)
             .await
             .expect("user");
         self.meta
-            .set_membership(&user.id, &self.org_id, role, 0)
+            .set_membership(&user.id, org_id, role, 0)
             .await
             .expect("membership");
         let body = serde_json::json!({ "email": email, "password": TEST_PASSWORD }).to_string();

@@ -94,7 +94,7 @@ pub fn luhn_valid(text: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Returns true when `text` (spaces ignored) is an IBAN with a valid mod-97 check.
@@ -162,8 +162,9 @@ pub fn scrub_text_counting<'a>(text: &'a str, found: &mut dyn FnMut(PiiKind)) ->
 }
 
 /// All patterns in one automaton, so the common case (nothing to mask) is one pass over the text.
-static ANY_PATTERN: LazyLock<RegexSet> =
-    LazyLock::new(|| RegexSet::new(PATTERNS.iter().map(|p| p.regex.as_str())).expect("scrub patterns are valid"));
+static ANY_PATTERN: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(PATTERNS.iter().map(|p| p.regex.as_str())).expect("scrub patterns are valid")
+});
 
 /// Returns true when `text` may hold personal data: a cheap filter before parsing JSON.
 pub fn may_contain_pii(text: &str) -> bool {
