@@ -7,6 +7,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tapedeck_core::BatchError;
+use tapedeck_core::project_settings::SettingsError;
 use tapedeck_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,12 +34,17 @@ pub enum ApiError {
     InvalidSetupToken,
     #[error("{0}")]
     InvalidPassword(String),
+    /// A project setting is not acceptable; the answer carries the field's name as `field`.
+    #[error("{0}")]
+    InvalidSettings(SettingsError),
     #[error("{0}")]
     Conflict(String),
     #[error("log in first")]
     Unauthenticated,
     #[error("cross-origin request refused")]
     CsrfRejected,
+    #[error("your role in this organization does not allow this")]
+    Forbidden,
     #[error("not found")]
     NotFound,
     #[error("storage is unavailable, retry later")]
@@ -62,9 +68,11 @@ impl ApiError {
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::InvalidSetupToken => "invalid_setup_token",
             ApiError::InvalidPassword(_) => "invalid_password",
+            ApiError::InvalidSettings(_) => "invalid_settings",
             ApiError::Conflict(_) => "conflict",
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::CsrfRejected => "csrf_rejected",
+            ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::StorageUnavailable => "storage_unavailable",
             ApiError::Internal => "internal",
@@ -78,11 +86,14 @@ impl ApiError {
             | ApiError::InvalidQuery(_)
             | ApiError::InvalidRequest(_)
             | ApiError::InvalidSetupToken
-            | ApiError::InvalidPassword(_) => StatusCode::BAD_REQUEST,
+            | ApiError::InvalidPassword(_)
+            | ApiError::InvalidSettings(_) => StatusCode::BAD_REQUEST,
             ApiError::UnknownProject | ApiError::InvalidCredentials | ApiError::Unauthenticated => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::OriginNotAllowed | ApiError::CsrfRejected => StatusCode::FORBIDDEN,
+            ApiError::OriginNotAllowed | ApiError::CsrfRejected | ApiError::Forbidden => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BatchTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -95,8 +106,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
+        let mut body =
             serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } });
+        if let ApiError::InvalidSettings(e) = &self {
+            body["error"]["field"] = serde_json::Value::String(e.field.clone());
+        }
         let mut response = (self.status(), Json(body)).into_response();
         if matches!(self, ApiError::StorageUnavailable) {
             response

@@ -1,12 +1,12 @@
 //! Every route of the server, in one place.
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
-use crate::{assets, auth, health, ingest, recorder_config, sessions};
+use crate::{assets, auth, health, ingest, projects, recorder_config, sessions};
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
@@ -25,6 +25,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/setup", post(auth::setup))
         .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/projects", get(projects::list_projects))
+        .route("/api/v1/projects/{id}", get(projects::get_project))
+        .route(
+            "/api/v1/projects/{id}/settings",
+            patch(projects::update_project_settings),
+        )
         .route("/api/v1/sessions", get(sessions::list_sessions))
         .route("/api/v1/sessions/{id}", get(sessions::get_session))
         .route(

@@ -6,6 +6,7 @@ pub mod chunks;
 pub mod facts;
 pub mod ids;
 pub mod limits;
+pub mod project_settings;
 pub mod scrub;
 pub mod session_metadata;
 pub mod summary;

@@ -16,3 +16,15 @@ pub const MAX_URL_HISTORY: usize = 500;
 pub const MAX_META_STRING_CHARS: usize = 512;
 /// Most tags kept per session.
 pub const MAX_TAGS: usize = 50;
+/// Most selectors in each of a project's mask/block/ignore selector lists.
+pub const MAX_SELECTORS_PER_LIST: usize = 100;
+/// Longest CSS selector in a project's settings.
+pub const MAX_SELECTOR_CHARS: usize = 256;
+/// Most excluded-URL patterns of a project.
+pub const MAX_EXCLUDE_URLS: usize = 100;
+/// Longest excluded-URL pattern.
+pub const MAX_EXCLUDE_URL_CHARS: usize = 2048;
+/// Most allowed origins of a project.
+pub const MAX_ALLOWED_ORIGINS: usize = 50;
+/// Longest allowed origin (`scheme://host[:port]`).
+pub const MAX_ORIGIN_CHARS: usize = 256;

@@ -1,6 +1,7 @@
 //! The MetaStore trait and the records it reads and writes. Times are epoch milliseconds.
 
 use async_trait::async_trait;
+use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
 use tapedeck_core::{BatchFacts, BatchMeta, SessionSummary};
 
 use crate::StoreError;
@@ -21,6 +22,14 @@ pub struct Project {
     pub ingest_key: String,
     /// Origins allowed to post recordings; empty means every origin.
     pub allowed_origins: Vec<String>,
+}
+
+/// A project with its privacy and recording settings (`settings.allowed_origins` equals
+/// `project.allowed_origins`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectWithSettings {
+    pub project: Project,
+    pub settings: ProjectSettings,
 }
 
 /// What `create_project` needs; the ingest key is chosen by the caller.
@@ -117,6 +126,19 @@ pub trait MetaStore: Send + Sync {
     async fn create_project(&self, project: &NewProject, now_ms: i64) -> Result<Project>;
     async fn project_by_id(&self, id: &str) -> Result<Option<Project>>;
     async fn project_by_ingest_key(&self, key: &str) -> Result<Option<Project>>;
+    /// The projects of these organizations with their settings, by organization id then name.
+    async fn list_projects(&self, organization_ids: &[String]) -> Result<Vec<ProjectWithSettings>>;
+    /// A project's settings; `None` when there is no such project.
+    async fn project_settings(&self, project_id: &str) -> Result<Option<ProjectSettings>>;
+    /// Applies a validated patch to a project's settings in one transaction, so concurrent
+    /// patches of different fields all land, and returns the new settings. Keys of the stored
+    /// settings JSON this version does not know are kept. `NotFound` when there is no such
+    /// project.
+    async fn update_project_settings(
+        &self,
+        project_id: &str,
+        patch: &ProjectSettingsPatch,
+    ) -> Result<ProjectSettings>;
     async fn get_setting(&self, key: &str) -> Result<Option<String>>;
     async fn set_setting(&self, key: &str, value: &str) -> Result<()>;
 

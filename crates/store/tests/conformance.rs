@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use tapedeck_core::project_settings::{PrivacyLevel, ProjectSettings, ProjectSettingsPatch};
 use tapedeck_core::{BatchFacts, BatchMeta, PageVisit};
 use tapedeck_store::*;
 
@@ -79,6 +80,83 @@ async fn projects_and_settings(f: Fixture) {
     store.set_setting("k", "a").await.unwrap();
     store.set_setting("k", "b").await.unwrap();
     assert_eq!(store.get_setting("k").await.unwrap().as_deref(), Some("b"));
+}
+
+async fn project_settings_default_update_partially_and_list_by_organization(f: Fixture) {
+    let store = f.store.as_ref();
+    let p = project(store, "Org", "tdp_1").await;
+    let defaults = ProjectSettings {
+        allowed_origins: vec!["https://a.test".into()],
+        ..Default::default()
+    };
+    assert_eq!(
+        store.project_settings(&p.id).await.unwrap(),
+        Some(defaults.clone())
+    );
+    assert_eq!(store.project_settings("nope").await.unwrap(), None);
+
+    let first = ProjectSettingsPatch {
+        privacy: Some(PrivacyLevel::Strict),
+        mask_selectors: Some(vec![".card".into()]),
+        ..Default::default()
+    };
+    let updated = store.update_project_settings(&p.id, &first).await.unwrap();
+    assert_eq!(updated.privacy, PrivacyLevel::Strict);
+    let second = ProjectSettingsPatch {
+        sample_rate: Some(0.5),
+        allowed_origins: Some(vec!["https://b.test".into()]),
+        ..Default::default()
+    };
+    let updated = store.update_project_settings(&p.id, &second).await.unwrap();
+    let expected = ProjectSettings {
+        privacy: PrivacyLevel::Strict,
+        mask_selectors: vec![".card".into()],
+        sample_rate: 0.5,
+        allowed_origins: vec!["https://b.test".into()],
+        ..Default::default()
+    };
+    assert_eq!(
+        updated, expected,
+        "the second patch kept the first one's fields"
+    );
+    assert_eq!(
+        store.project_settings(&p.id).await.unwrap(),
+        Some(expected.clone())
+    );
+    assert_eq!(
+        store
+            .project_by_ingest_key("tdp_1")
+            .await
+            .unwrap()
+            .unwrap()
+            .allowed_origins,
+        ["https://b.test"],
+        "ingest sees the new origins"
+    );
+    assert!(matches!(
+        store.update_project_settings("nope", &first).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let sibling = project(store, "Org", "tdp_0").await;
+    let foreign = project(store, "Other", "tdp_x").await;
+    let listed = store
+        .list_projects(std::slice::from_ref(&p.organization_id))
+        .await
+        .unwrap();
+    let names: Vec<_> = listed.iter().map(|l| l.project.name.as_str()).collect();
+    assert_eq!(names, ["tdp_0", "tdp_1"], "by name, own organization only");
+    assert_eq!(listed[1].settings, expected);
+    assert_eq!(listed[0].project, sibling);
+    assert_eq!(
+        store
+            .list_projects(&[p.organization_id.clone(), foreign.organization_id.clone()])
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(store.list_projects(&[]).await.unwrap().is_empty());
 }
 
 async fn users_logins_and_setup_tokens(f: Fixture) {
@@ -332,6 +410,13 @@ macro_rules! conformance_suite {
             #[tokio::test]
             async fn projects_and_settings() {
                 super::projects_and_settings($open.await).await
+            }
+            #[tokio::test]
+            async fn project_settings_default_update_partially_and_list_by_organization() {
+                super::project_settings_default_update_partially_and_list_by_organization(
+                    $open.await,
+                )
+                .await
             }
             #[tokio::test]
             async fn users_logins_and_setup_tokens() {

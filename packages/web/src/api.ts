@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For `invalid_settings`: the JSON key of the setting the server refused. */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -79,7 +81,35 @@ export interface SessionEvents {
   events: eventWithTime[];
 }
 
-function isErrorBody(value: unknown): value is { error: { code: string; message: string } } {
+export type PrivacyLevel = 'strict' | 'balanced' | 'minimal';
+
+/** A project's privacy and recording settings, as recorders receive them. */
+export interface RecorderSettings {
+  privacy: PrivacyLevel;
+  mask_selectors: string[];
+  block_selectors: string[];
+  ignore_selectors: string[];
+  exclude_urls: string[];
+  sample_rate: number;
+  capture_network: boolean;
+  capture_console: boolean;
+}
+
+export interface Project {
+  id: string;
+  organization_id: string;
+  name: string;
+  ingest_key: string;
+  allowed_origins: string[];
+  settings: RecorderSettings;
+  /** Whether the signed-in user's role lets them change the settings. */
+  can_manage: boolean;
+}
+
+/** A partial settings update: only the fields given change. */
+export type SettingsPatch = Partial<RecorderSettings> & { allowed_origins?: string[] };
+
+function isErrorBody(value: unknown): value is { error: { code: string; message: string; field?: string } } {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const error = (value as { error: unknown }).error;
   return (
@@ -90,9 +120,9 @@ function isErrorBody(value: unknown): value is { error: { code: string; message:
   );
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (method === 'POST') {
+  if (method !== 'GET') {
     // Cookie-authenticated writes must be JSON (the server's CSRF rule).
     init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
     init.body = JSON.stringify(body ?? {});
@@ -112,7 +142,10 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
     parsed = undefined;
   }
   if (!response.ok) {
-    if (isErrorBody(parsed)) throw new ApiError(response.status, parsed.error.code, parsed.error.message);
+    if (isErrorBody(parsed)) {
+      const field = typeof parsed.error.field === 'string' ? parsed.error.field : undefined;
+      throw new ApiError(response.status, parsed.error.code, parsed.error.message, field);
+    }
     const reason = `${response.status} ${response.statusText}`.trim();
     throw new ApiError(response.status, `http_${response.status}`, `The server answered ${reason}.`);
   }
@@ -143,3 +176,8 @@ export function getSessionEvents(id: string, windowId?: string | null): Promise<
   const query = windowId ? `?${new URLSearchParams({ window: windowId })}` : '';
   return request('GET', `/api/v1/sessions/${encodeURIComponent(id)}/events${query}`);
 }
+
+export const listProjects = (): Promise<{ projects: Project[] }> => request('GET', '/api/v1/projects');
+
+export const updateProjectSettings = (id: string, patch: SettingsPatch): Promise<Project> =>
+  request('PATCH', `/api/v1/projects/${encodeURIComponent(id)}/settings`, patch);

@@ -3,6 +3,7 @@
 import { Link } from './components/Link.tsx';
 import { Notice } from './components/Notice.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { ProjectSettingsPage } from './pages/ProjectSettingsPage.tsx';
 import { SessionPage } from './pages/SessionPage.tsx';
 import { SessionsPage } from './pages/SessionsPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
@@ -21,6 +22,8 @@ export function App() {
       return <LoginPage />;
     case 'setup':
       return <SetupPage />;
+    case 'project-settings':
+      return <ProjectSettingsPage />;
     case 'not-found':
       return (
         <main class="auth">

@@ -6,6 +6,7 @@ export type Route =
   | { name: 'session'; id: string }
   | { name: 'login' }
   | { name: 'setup' }
+  | { name: 'project-settings' }
   | { name: 'not-found' };
 
 /** Returns the route for a pathname; a trailing slash is ignored. */
@@ -14,6 +15,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/' || path === '') return { name: 'sessions' };
   if (path === '/login') return { name: 'login' };
   if (path === '/setup') return { name: 'setup' };
+  if (path === '/settings' || path === '/settings/projects') return { name: 'project-settings' };
   const session = /^\/sessions\/([^/]+)$/.exec(path);
   if (session) {
     try {

@@ -41,3 +41,9 @@ test('parseStartTime accepts non-negative milliseconds only', () => {
   assert.equal(parseStartTime('-4'), 0);
   assert.equal(parseStartTime('abc'), 0);
 });
+
+test('settings routes', () => {
+  assert.deepEqual(matchRoute('/settings/projects'), { name: 'project-settings' });
+  assert.deepEqual(matchRoute('/settings/projects/'), { name: 'project-settings' });
+  assert.deepEqual(matchRoute('/settings'), { name: 'project-settings' });
+});

@@ -3,6 +3,7 @@
 //! (ingest, the admin CLI in another process) queue on the busy timeout instead of failing.
 
 mod accounts;
+mod projects;
 mod sessions;
 
 use std::str::FromStr;
@@ -12,6 +13,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
 use tapedeck_core::{BatchFacts, BatchMeta};
 
 use crate::meta::*;
@@ -76,6 +78,22 @@ impl MetaStore for SqliteMetaStore {
     }
     async fn project_by_ingest_key(&self, key: &str) -> Result<Option<Project>> {
         accounts::project_where(&self.pool, "ingest_key", key).await
+    }
+    async fn list_projects(&self, organization_ids: &[String]) -> Result<Vec<ProjectWithSettings>> {
+        projects::list_projects(&self.pool, organization_ids).await
+    }
+    async fn project_settings(&self, project_id: &str) -> Result<Option<ProjectSettings>> {
+        projects::project_settings(&mut *self.pool.acquire().await?, project_id).await
+    }
+    async fn update_project_settings(
+        &self,
+        project_id: &str,
+        patch: &ProjectSettingsPatch,
+    ) -> Result<ProjectSettings> {
+        let mut tx = self.begin_write().await?;
+        let settings = projects::update_project_settings(&mut tx, project_id, patch).await?;
+        tx.commit().await?;
+        Ok(settings)
     }
     async fn get_setting(&self, key: &str) -> Result<Option<String>> {
         accounts::get_setting(&self.pool, key).await

@@ -26,6 +26,9 @@ export function TopBar({ email }: { email: string | null }) {
         <Link href="/" class="topbar__link">
           Sessions
         </Link>
+        <Link href="/settings/projects" class="topbar__link">
+          Settings
+        </Link>
       </nav>
       {email !== null && (
         <div class="topbar__user">

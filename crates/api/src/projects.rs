@@ -1,0 +1,118 @@
+//! Projects of the user's organizations and their privacy and recording settings:
+//! `GET /api/v1/projects`, `GET /api/v1/projects/{id}`, `PATCH /api/v1/projects/{id}/settings`.
+//! Any member reads; changing settings needs a role `can_manage_project` accepts. A project of
+//! another organization answers 404, as if it did not exist.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use serde_json::{Value, json};
+use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch, can_manage_project};
+use tapedeck_store::Project;
+
+use crate::auth::session::{AuthUser, require_same_origin};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Returns the user's role in the organization, if they belong to it.
+fn role_in<'a>(auth: &'a AuthUser, organization_id: &str) -> Option<&'a str> {
+    auth.memberships
+        .iter()
+        .find(|m| m.organization.id == organization_id)
+        .map(|m| m.role.as_str())
+}
+
+/// A project as the API answers it: `settings` holds what recorders receive, `can_manage`
+/// tells the web app whether to offer editing.
+fn project_json(auth: &AuthUser, project: &Project, settings: &ProjectSettings) -> Value {
+    json!({
+        "id": project.id,
+        "organization_id": project.organization_id,
+        "name": project.name,
+        "ingest_key": project.ingest_key,
+        "allowed_origins": settings.allowed_origins,
+        "settings": settings,
+        "can_manage": role_in(auth, &project.organization_id).is_some_and(can_manage_project),
+    })
+}
+
+/// Returns the project when the user may read it; 404 otherwise.
+async fn readable_project(
+    state: &AppState,
+    auth: &AuthUser,
+    id: &str,
+) -> Result<Project, ApiError> {
+    state
+        .meta
+        .project_by_id(id)
+        .await?
+        .filter(|p| auth.can_read_org(&p.organization_id))
+        .ok_or(ApiError::NotFound)
+}
+
+pub async fn list_projects(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> Result<Json<Value>, ApiError> {
+    let projects = state.meta.list_projects(&auth.organization_ids()).await?;
+    let projects: Vec<Value> = projects
+        .iter()
+        .map(|p| project_json(&auth, &p.project, &p.settings))
+        .collect();
+    Ok(Json(json!({ "projects": projects })))
+}
+
+pub async fn get_project(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let project = readable_project(&state, &auth, &id).await?;
+    let settings = state
+        .meta
+        .project_settings(&project.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(project_json(&auth, &project, &settings)))
+}
+
+pub async fn update_project_settings(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    require_same_origin(&headers)?;
+    let project = readable_project(&state, &auth, &id).await?;
+    if !role_in(&auth, &project.organization_id).is_some_and(can_manage_project) {
+        return Err(ApiError::Forbidden);
+    }
+    let Json(body) = body.map_err(|rejection| match rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            ApiError::InvalidRequest("send the settings as Content-Type: application/json".into())
+        }
+        other => ApiError::InvalidJson(other.body_text()),
+    })?;
+    let patch = ProjectSettingsPatch::from_json(&body).map_err(ApiError::InvalidSettings)?;
+    let settings = state
+        .meta
+        .update_project_settings(&project.id, &patch)
+        .await?;
+    let fields: Vec<&str> = body
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    tracing::info!(
+        project.id = %project.id,
+        user.id = %auth.user.id,
+        fields = ?fields,
+        "project settings changed"
+    );
+    let project = Project {
+        allowed_origins: settings.allowed_origins.clone(),
+        ..project
+    };
+    Ok(Json(project_json(&auth, &project, &settings)))
+}
