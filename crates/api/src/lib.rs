@@ -6,6 +6,7 @@ mod auth;
 mod error;
 mod health;
 mod ingest;
+mod json_body;
 mod projects;
 mod recorder_config;
 mod routes;

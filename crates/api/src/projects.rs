@@ -4,7 +4,6 @@
 //! another organization answers 404, as if it did not exist.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
@@ -13,6 +12,7 @@ use tapedeck_store::Project;
 
 use crate::auth::session::{AuthUser, require_same_origin};
 use crate::error::ApiError;
+use crate::json_body::JsonBody;
 use crate::state::AppState;
 
 /// Returns the user's role in the organization, if they belong to it.
@@ -82,19 +82,13 @@ pub async fn update_project_settings(
     auth: AuthUser,
     headers: HeaderMap,
     Path(id): Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Value>, ApiError> {
     require_same_origin(&headers)?;
     let project = readable_project(&state, &auth, &id).await?;
     if !role_in(&auth, &project.organization_id).is_some_and(can_manage_project) {
         return Err(ApiError::Forbidden);
     }
-    let Json(body) = body.map_err(|rejection| match rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            ApiError::InvalidRequest("send the settings as Content-Type: application/json".into())
-        }
-        other => ApiError::InvalidJson(other.body_text()),
-    })?;
     let patch = ProjectSettingsPatch::from_json(&body).map_err(ApiError::InvalidSettings)?;
     let settings = state
         .meta

@@ -263,3 +263,32 @@ async fn a_continuation_links_to_its_previous_session_and_loss_is_counted() {
         json!({ "sdk": "tapedeck-js/0.1.0", "previous_session_id": "s-before", "dropped_batches": 3 })
     );
 }
+
+#[tokio::test]
+async fn malformed_login_bodies_get_the_json_error_shape() {
+    let app = TestApp::new().await;
+    let not_json = app
+        .send(json_request(Method::POST, "/api/v1/auth/login", "{nope"))
+        .await;
+    assert_eq!(
+        (not_json.status, not_json.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_json")
+    );
+    let wrong_shape = app
+        .send(json_request(
+            Method::POST,
+            "/api/v1/auth/login",
+            r#"{"email": 5}"#,
+        ))
+        .await;
+    assert_eq!(
+        (wrong_shape.status, wrong_shape.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_request")
+    );
+    let no_type = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/login")
+        .body(Body::from(r#"{"email":"a@b.c","password":"x"}"#))
+        .unwrap();
+    assert_eq!(app.send(no_type).await.error_code(), "invalid_request");
+}

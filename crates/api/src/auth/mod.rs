@@ -13,6 +13,7 @@ use serde_json::json;
 use tapedeck_store::{StoreError, User};
 
 use crate::error::ApiError;
+use crate::json_body::JsonBody;
 use crate::state::AppState;
 use crate::{hash_token, new_secret};
 use password::{password_problem, verify_password};
@@ -39,7 +40,7 @@ pub struct SetupRequest {
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Json<LoginRequest>,
+    JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<Response, ApiError> {
     require_same_origin(&headers)?;
     let credentials = state.meta.user_credentials(body.email.trim()).await?;
@@ -62,7 +63,7 @@ pub async fn login(
 pub async fn setup(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Json<SetupRequest>,
+    JsonBody(body): JsonBody<SetupRequest>,
 ) -> Result<Response, ApiError> {
     require_same_origin(&headers)?;
     let email = body.email.trim();
