@@ -109,3 +109,15 @@ export async function login(url) {
   if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
   return response.headers.get('set-cookie').split(';')[0];
 }
+
+/** Changes the settings of the server's first project (the default one) through the API. */
+export async function updateProjectSettings(url, cookie, patch) {
+  const { projects } = await (await fetch(`${url}/api/v1/projects`, { headers: { cookie } })).json();
+  const response = await fetch(`${url}/api/v1/projects/${projects[0].id}/settings`, {
+    method: 'PATCH',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
+  if (!response.ok) throw new Error(`updating project settings failed: ${response.status} ${await response.text()}`);
+  return response.json();
+}

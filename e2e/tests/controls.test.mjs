@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
-import { login, startServer } from '../lib/server.mjs';
+import { login, startServer, updateProjectSettings } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
 import { poll } from '../lib/poll.mjs';
 
@@ -28,6 +28,8 @@ before(async () => {
   });
   browser = await launch();
   cookie = await login(server.url);
+  // The fixture records at `minimal`; the project's level is a floor, so lower it to match.
+  await updateProjectSettings(server.url, cookie, { privacy: 'minimal' });
 });
 
 after(async () => {

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
 import { matchingFraction } from '../lib/pixels.mjs';
-import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
+import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer, updateProjectSettings } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
 import { poll } from '../lib/poll.mjs';
 
@@ -96,6 +96,8 @@ before(async () => {
   server = await startServer();
   browser = await launch();
   cookie = await login(server.url);
+  // The project's level is a floor page code cannot go below; let each test's tag decide.
+  await updateProjectSettings(server.url, cookie, { privacy: 'minimal' });
 });
 
 after(async () => {
@@ -272,7 +274,8 @@ for (const level of Object.keys(LEVELS)) {
 }
 
 test('setPrivacyLevel restarts the recording on a snapshot masked at the new level', async () => {
-  // No data-privacy: the project's setting (the server's default, balanced) applies.
+  // No data-privacy: the project's setting applies.
+  await updateProjectSettings(server.url, cookie, { privacy: 'balanced' });
   const site = await siteAt(null);
   const live = await browser.newContext({ viewport: VIEWPORT });
   const page = await live.newPage();
@@ -289,4 +292,20 @@ test('setPrivacyLevel restarts the recording on a snapshot masked at the new lev
   assert.ok(snapshots[0].includes('Receipt for Quimby') && !snapshots[0].includes('zelda.receipt@example.org'), 'balanced first');
   assert.ok(!snapshots[1].includes('Quimby') && !snapshots[1].includes('logo.svg'), 'strict after setPrivacyLevel');
   assert.ok(events.some((e) => e.type === 5 && e.data?.tag === 'tapedeck.privacy' && e.data.payload?.level === 'strict'));
+});
+
+test("page code cannot loosen the project's privacy level", async () => {
+  await updateProjectSettings(server.url, cookie, { privacy: 'strict' });
+  const site = await siteAt('minimal');
+  const live = await browser.newContext({ viewport: VIEWPORT });
+  const page = await live.newPage();
+  await page.goto(`${site.url}/checkout.html`);
+  await page.waitForFunction(() => window.Tapedeck?.recorder?.getSessionId());
+  await page.waitForTimeout(300);
+  const sessionId = await finishVisit(page);
+  await live.close();
+  const text = JSON.stringify(await eventsUntilDone(sessionId));
+  assert.ok(!text.includes('Quimby'), 'the project is strict: text is masked although the tag asks for minimal');
+  assert.ok(text.includes('Gift note from Wobblefrotz'), 'unmasked parts stay visible');
+  await updateProjectSettings(server.url, cookie, { privacy: 'minimal' });
 });

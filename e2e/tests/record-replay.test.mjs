@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
 import { matchingFraction } from '../lib/pixels.mjs';
-import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
+import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer, updateProjectSettings } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
 import { poll } from '../lib/poll.mjs';
 
@@ -28,6 +28,9 @@ before(async () => {
     '{{INGEST_KEY}}': server.ingestKey,
   });
   browser = await launch();
+  // The page records at `minimal` (typed text shown, so the replay can match it pixel for pixel);
+  // the project's level is a floor, so lower it to match.
+  await updateProjectSettings(server.url, await login(server.url), { privacy: 'minimal' });
 });
 
 after(async () => {

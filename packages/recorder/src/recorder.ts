@@ -80,6 +80,8 @@ export class Recorder {
   /** Why this recorder cannot record (bad options), or `null`. */
   private readonly disabledReason: string | null = null;
   private readonly store: SessionStore;
+  /** The project's settings as last received (`null` before any). */
+  private remote: RemoteConfig | null = null;
   private readonly batcher = new Batcher();
   private readonly transport: Transport;
   private state: RecordingState = 'idle';
@@ -268,13 +270,16 @@ export class Recorder {
         warn(`[tapedeck] unknown privacy level ${String(level)}; keeping ${this.options.privacy}`);
         return;
       }
-      // A level set in code wins over the remote config, as an option given to `init` does.
+      // A level set in code counts as an option given to `init`: the project's level stays a floor.
       this.codeOptions = { ...this.codeOptions, privacy: parsed };
-      if (parsed === this.options.privacy) return;
-      this.options.privacy = parsed;
+      const effective =
+        this.remote === null ? parsed : (mergeRemoteConfig(this.codeOptions, this.remote).privacy ?? parsed);
+      if (effective !== parsed) warn(`[tapedeck] the project requires privacy ${effective}; recording at ${effective}`);
+      if (effective === this.options.privacy) return;
+      this.options.privacy = effective;
       if (this.state !== 'recording' || this.suspended !== null) return;
       this.stopRrwebNow();
-      if (this.startRrweb()) record.addCustomEvent(MARKER_PRIVACY, { level: parsed });
+      if (this.startRrweb()) record.addCustomEvent(MARKER_PRIVACY, { level: effective });
       else this.state = 'idle';
     });
   }
@@ -540,6 +545,7 @@ export class Recorder {
 
   /** Takes the remotely settable options from `remote` where the code did not give them. */
   private applyRemoteConfig(remote: RemoteConfig): void {
+    this.remote = remote;
     let merged: ResolvedOptions;
     try {
       merged = resolveOptions(mergeRemoteConfig(this.codeOptions, remote));

@@ -66,9 +66,17 @@ export function parseRemoteConfig(document: unknown): RemoteConfig | null {
   return config;
 }
 
+/** Options whose lists only ever grow by merging: each masks, blocks or excludes more. */
+const PROTECTIVE_LISTS = ['maskSelectors', 'blockSelectors', 'ignoreSelectors', 'excludeUrls'] as const;
+
 /**
  * Returns the options to resolve: each remotely settable option comes from `code` when it is
  * given there (not `undefined`), else from `remote`, else it stays unset (its default applies).
+ *
+ * Except where privacy is at stake: the project's settings are a floor that page code cannot
+ * lower. The privacy level is the stricter of the two, and the mask/block/ignore selectors and
+ * excluded URLs are the union of both. (Issue 3 says code overrides remote; docs/SECURITY.md says
+ * why privacy differs: an admin's setting is a compliance promise.)
  */
 export function mergeRemoteConfig(code: TapedeckOptions, remote: RemoteConfig | null): TapedeckOptions {
   const merged: TapedeckOptions = { ...code };
@@ -76,6 +84,15 @@ export function mergeRemoteConfig(code: TapedeckOptions, remote: RemoteConfig | 
   const target = merged as unknown as Record<RemoteKey, unknown>;
   for (const key of REMOTE_KEYS) {
     if (code[key] === undefined && remote[key] !== undefined) target[key] = remote[key];
+  }
+  if (code.privacy !== undefined && remote.privacy !== undefined) {
+    const strictest = Math.min(PRIVACY_LEVELS.indexOf(code.privacy), PRIVACY_LEVELS.indexOf(remote.privacy));
+    merged.privacy = PRIVACY_LEVELS[strictest] ?? code.privacy;
+  }
+  for (const key of PROTECTIVE_LISTS) {
+    const fromCode = code[key];
+    const fromRemote = remote[key];
+    if (fromCode !== undefined && fromRemote !== undefined) target[key] = [...fromCode, ...fromRemote];
   }
   return merged;
 }

@@ -28,7 +28,7 @@ const SERVER_JSON = {
 };
 const CODE: TapedeckOptions = { endpoint: 'https://t.test', projectKey: 'key' };
 
-test('merge: code option when given, else remote, else default', () => {
+test('merge: code option when given, else remote, else default — privacy only ever tightens', () => {
   const remote = parseRemoteConfig(SERVER_JSON);
   const fromRemote = resolveOptions(mergeRemoteConfig(CODE, remote));
   assert.equal(fromRemote.privacy, 'strict');
@@ -41,11 +41,14 @@ test('merge: code option when given, else remote, else default', () => {
   const code = resolveOptions(
     mergeRemoteConfig({ ...CODE, privacy: 'minimal', sampleRate: 1, excludeUrls: [/secret/], captureNetwork: false }, remote),
   );
-  assert.equal(code.privacy, 'minimal');
+  assert.equal(code.privacy, 'strict', 'page code cannot loosen the project level');
   assert.equal(code.sampleRate, 1);
-  assert.deepEqual(code.excludeUrls, [/secret/]);
+  assert.deepEqual(code.excludeUrls, [/secret/, '*/admin/*'], 'excluded URLs add up');
   assert.equal(code.captureNetwork, false);
   assert.deepEqual(code.maskSelectors, ['.pii'], 'options not given in code still come from remote');
+
+  const stricterCode = resolveOptions(mergeRemoteConfig({ ...CODE, privacy: 'strict' }, { privacy: 'minimal' }));
+  assert.equal(stricterCode.privacy, 'strict', 'page code can tighten the project level');
 
   const defaults = resolveOptions(mergeRemoteConfig(CODE, null));
   assert.equal(defaults.privacy, 'balanced');
