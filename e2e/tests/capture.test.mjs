@@ -81,6 +81,9 @@ test('console errors, uncaught errors and requests are recorded, without secrets
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(site.url);
   await page.waitForFunction(() => window.Tapedeck?.recorder?.getSessionId());
+  // Capture lives in /sdk/tapedeck-capture.js, loaded once recording starts; what the page does
+  // before it has loaded is not captured (packages/recorder/README.md), so wait for it.
+  await page.waitForFunction(() => window.TapedeckCapture !== undefined);
   const body = await page.evaluate(() => window.runScenario());
   assert.deepEqual(body, { ok: true, session_token: 'SECRET-RESP-666', items: [1, 2, 3] }, 'the page still reads its response');
   await poll('the uncaught errors', () => pageErrors.length >= 2);

@@ -12,9 +12,10 @@ import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
 import { matchingFraction } from '../lib/pixels.mjs';
-import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer, updateProjectSettings } from '../lib/server.mjs';
+import { login, startServer, updateProjectSettings } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
 import { poll } from '../lib/poll.mjs';
+import { openEmbeddedReplay } from '../lib/player.mjs';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 const FIXTURES = resolve(import.meta.dirname, '../fixtures');
@@ -181,16 +182,8 @@ function boxesIn(doc, selectors) {
 }
 
 async function openReplay(sessionId) {
-  const viewer = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  const player = await viewer.newPage();
-  await player.goto(`${server.url}/login`);
-  await player.fill('input[type=email]', OWNER_EMAIL);
-  await player.fill('input[type=password]', OWNER_PASSWORD);
-  await player.click('button[type=submit]');
-  await player.waitForURL(`${server.url}/`);
-  await player.goto(`${server.url}/sessions/${sessionId}?embed=1`);
-  await player.waitForFunction(() => window.tapedeck?.player);
-  await player.evaluate(() => window.tapedeck.player.ready);
+  const player = await openEmbeddedReplay(browser, server.url, sessionId);
+  const viewer = player.context();
   await player.evaluate(async () => {
     const { player: replay } = window.tapedeck;
     replay.seek(replay.getDuration());

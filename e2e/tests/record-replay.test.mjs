@@ -8,9 +8,10 @@ import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
 import { matchingFraction } from '../lib/pixels.mjs';
-import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer, updateProjectSettings } from '../lib/server.mjs';
+import { login, startServer, updateProjectSettings } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
 import { poll } from '../lib/poll.mjs';
+import { openEmbeddedReplay } from '../lib/player.mjs';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 const VIEWPORT = { width: 1000, height: 640 };
@@ -73,16 +74,8 @@ test('a recorded visit is listed and replays faithfully', async () => {
   await page.close();
 
   // 3. The player replays it: log in through the web app, open the embed view, seek to the moment.
-  const viewer = await browser.newContext({ viewport: { width: 1200, height: 800 } });
-  const player = await viewer.newPage();
-  await player.goto(`${server.url}/login`);
-  await player.fill('input[type=email]', OWNER_EMAIL);
-  await player.fill('input[type=password]', OWNER_PASSWORD);
-  await player.click('button[type=submit]');
-  await player.waitForURL(`${server.url}/`);
-  await player.goto(`${server.url}/sessions/${sessionId}?embed=1`);
-  await player.waitForFunction(() => window.tapedeck?.player);
-  await player.evaluate(() => window.tapedeck.player.ready);
+  const player = await openEmbeddedReplay(browser, server.url, sessionId);
+  const viewer = player.context();
   const durationMs = await player.evaluate(() => window.tapedeck.player.getDuration());
   assert.ok(durationMs >= momentMs - firstTs - 50, `duration ${durationMs} ms covers the moment`);
   await player.evaluate((ms) => window.tapedeck.player.seek(ms), momentMs - firstTs);
