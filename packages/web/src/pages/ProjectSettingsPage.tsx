@@ -3,6 +3,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, listProjects, type Project } from '../api.ts';
+import { AccountLoadError } from '../components/AccountLoadError.tsx';
 import { AppShell } from '../components/AppShell.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { ProjectSettingsCard } from '../components/ProjectSettingsCard.tsx';
@@ -33,15 +34,7 @@ export function ProjectSettingsPage() {
     };
   }, [me, attempt]);
 
-  if (meError) {
-    return (
-      <AppShell email={null}>
-        <Notice title="Could not load your account" tone="error" onRetry={retryMe}>
-          {meError.message}
-        </Notice>
-      </AppShell>
-    );
-  }
+  if (meError) return <AccountLoadError error={meError} onRetry={retryMe} />;
 
   const organizations = me?.organizations ?? [];
   const orgName = (id: string): string | null =>

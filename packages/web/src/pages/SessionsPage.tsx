@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, listSessions, type Session } from '../api.ts';
+import { AccountLoadError } from '../components/AccountLoadError.tsx';
 import { AppShell } from '../components/AppShell.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { SessionListHeader, SessionRow, SkeletonRow } from '../components/SessionRow.tsx';
@@ -56,15 +57,7 @@ export function SessionsPage() {
     );
   }, [list.cursor, list.loadingMore]);
 
-  if (meError) {
-    return (
-      <AppShell email={null}>
-        <Notice title="Could not load your account" tone="error" onRetry={retryMe}>
-          {meError.message}
-        </Notice>
-      </AppShell>
-    );
-  }
+  if (meError) return <AccountLoadError error={meError} onRetry={retryMe} />;
 
   const now = new Date();
   return (
