@@ -6,6 +6,7 @@ mod auth;
 mod error;
 mod health;
 mod ingest;
+mod json_array;
 mod json_body;
 mod projects;
 mod recorder_config;
@@ -13,7 +14,7 @@ mod routes;
 mod sessions;
 mod state;
 
-pub use auth::password::hash_password;
+pub use auth::password::{hash_password, password_problem};
 pub use error::ApiError;
 pub use routes::router;
 pub use state::{ApiConfig, AppState, Clock, MAX_CONCURRENT_DECODES, SystemClock};

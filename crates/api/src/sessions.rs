@@ -15,6 +15,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::auth::session::AuthUser;
 use crate::error::ApiError;
+use crate::json_array::push_joined;
 use crate::state::AppState;
 
 const DEFAULT_PAGE: u32 = 50;
@@ -156,12 +157,7 @@ fn events_body(head: &serde_json::Value, arrays: &[Vec<u8>]) -> Result<Vec<u8>, 
                 "chunked events with missing parts were left out"
             );
         }
-        for (i, event) in events.iter().enumerate() {
-            if i > 0 {
-                body.push(b',');
-            }
-            body.extend_from_slice(event.get().as_bytes());
-        }
+        push_joined(&mut body, events.iter().map(|e| e.get().as_bytes()));
     } else {
         let inner = arrays
             .iter()
@@ -171,12 +167,7 @@ fn events_body(head: &serde_json::Value, arrays: &[Vec<u8>]) -> Result<Vec<u8>, 
                     .unwrap_or_default()
             })
             .filter(|inner| !inner.is_empty());
-        for (i, inner) in inner.enumerate() {
-            if i > 0 {
-                body.push(b',');
-            }
-            body.extend_from_slice(inner);
-        }
+        push_joined(&mut body, inner);
     }
     body.extend_from_slice(b"]}");
     Ok(body)

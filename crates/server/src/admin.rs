@@ -62,8 +62,8 @@ pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 .read_to_string(&mut password)
                 .context("reading the password from stdin")?;
             let password = password.trim_end_matches(['\n', '\r']);
-            if password.chars().count() < 8 {
-                bail!("the password needs at least 8 characters");
+            if let Some(problem) = tapedeck_api::password_problem(password) {
+                bail!("{problem}");
             }
             let hash = tapedeck_api::hash_password(password)?;
             let org = organization(meta.as_ref(), &org).await?;

@@ -2,9 +2,7 @@
 //! records into), and a one-time setup link for the first owner, all printed. While no user
 //! exists, every start prints a fresh setup link, so a lost terminal never locks anyone out.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use tapedeck_api::{DEMO_PROJECT_SETTING, hash_token, new_secret};
+use tapedeck_api::{Clock, DEMO_PROJECT_SETTING, SystemClock, hash_token, new_secret};
 use tapedeck_store::{MetaStore, NewProject};
 
 pub const DEFAULT_ORGANIZATION: &str = "Default";
@@ -12,11 +10,9 @@ const DEFAULT_PROJECT: &str = "Default";
 /// How long a setup link stays valid.
 const SETUP_LINK_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 
+/// The wall clock in epoch milliseconds, as the server's request handlers read it.
 pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    SystemClock.now_ms()
 }
 
 /// Returns a new project ingest key.

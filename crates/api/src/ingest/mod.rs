@@ -20,6 +20,7 @@ use tapedeck_core::{BatchFacts, IngestBatch, extract_facts, parse_batch};
 use tapedeck_store::{NewSegment, Project, SegmentOutcome, StoreError};
 
 use crate::error::ApiError;
+use crate::json_array::push_joined;
 use crate::state::AppState;
 use cors::{origin_allowed, with_cors};
 use decode::{DecodeError, decode_body};
@@ -189,11 +190,10 @@ fn prepare(body: &[u8], encoding: Option<&str>) -> Result<PreparedBatch, ApiErro
     let mut batch = parse_batch(&decoded)?;
     scrub_batch(&mut batch);
     let facts = extract_facts(&batch);
-    let stored =
-        zstd::encode_all(events_json(&batch).as_bytes(), SEGMENT_ZSTD_LEVEL).map_err(|e| {
-            tracing::error!(error = %e, "compressing a batch failed");
-            ApiError::Internal
-        })?;
+    let stored = zstd::encode_all(&events_json(&batch)[..], SEGMENT_ZSTD_LEVEL).map_err(|e| {
+        tracing::error!(error = %e, "compressing a batch failed");
+        ApiError::Internal
+    })?;
     Ok(PreparedBatch {
         batch,
         facts,
@@ -223,9 +223,9 @@ fn scrub_batch(batch: &mut IngestBatch) {
     }
 }
 
-/// The batch's events as one JSON array, byte-for-byte as the recorder sent each event.
-fn events_json(batch: &IngestBatch) -> String {
-    let mut out = String::with_capacity(
+/// The batch's events as one JSON array, each event's bytes as parsed (and scrubbed).
+fn events_json(batch: &IngestBatch) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
         batch
             .events
             .iter()
@@ -233,13 +233,8 @@ fn events_json(batch: &IngestBatch) -> String {
             .sum::<usize>()
             + 2,
     );
-    out.push('[');
-    for (i, event) in batch.events.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(event.get());
-    }
-    out.push(']');
+    out.push(b'[');
+    push_joined(&mut out, batch.events.iter().map(|e| e.get().as_bytes()));
+    out.push(b']');
     out
 }
