@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use serde_json::value::RawValue;
 use tapedeck_core::chunks;
-use tapedeck_store::{SessionQuery, SessionRecord};
+use tapedeck_store::{BlobOwner, SessionQuery, SessionRecord};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -104,7 +104,8 @@ pub async fn session_events(
     Path(id): Path<String>,
     Query(query): Query<EventsQuery>,
 ) -> Result<Response, ApiError> {
-    readable_session(&state, &auth, &id).await?;
+    let session = readable_session(&state, &auth, &id).await?;
+    let owner = blob_owner(&state, &session).await?;
     let segments = state.meta.segments(&id).await?;
     let windows = window_ids(&segments);
     let window = match query.window {
@@ -117,10 +118,11 @@ pub async fn session_events(
         .filter(|s| s.window_id == window)
         .map(|s| s.blob_key)
         .collect();
-    let blobs = &state.blobs;
+    let recordings = &state.recordings;
+    let owner = &owner;
     let arrays: Vec<Vec<u8>> = futures::stream::iter(keys)
         .map(|key: String| async move {
-            let compressed = blobs.get(&key).await?;
+            let compressed = recordings.get_opened(owner, &key).await?;
             decode_segment(&compressed).map_err(|e| {
                 tracing::error!(blob.key = %key, error = %e, "a stored segment does not decode");
                 ApiError::Internal
@@ -193,6 +195,16 @@ async fn readable_session(
         Some(session) if auth.can_read_org(&session.organization_id) => Ok(session),
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// Where a session's bytes live and which key opens them: its project's region and organization.
+async fn blob_owner(state: &AppState, session: &SessionRecord) -> Result<BlobOwner, ApiError> {
+    let project = state
+        .meta
+        .project_by_id(&session.project_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(BlobOwner::of(&project))
 }
 
 fn window_ids(segments: &[tapedeck_store::SegmentRecord]) -> Vec<String> {

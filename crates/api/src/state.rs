@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use tapedeck_store::{BlobStore, MetaStore};
+use tapedeck_store::{MetaStore, RecordingStore};
 use tokio::sync::Semaphore;
 
 /// How many ingest bodies may be decoded at once. Each may grow to the decoded-size cap, so this
@@ -50,7 +50,8 @@ impl Clock for SystemClock {
 #[derive(Clone)]
 pub struct AppState {
     pub meta: Arc<dyn MetaStore>,
-    pub blobs: Arc<dyn BlobStore>,
+    /// Recording bytes: sealed with the organization's data key, in the project's region.
+    pub recordings: RecordingStore,
     pub config: Arc<ApiConfig>,
     pub clock: Arc<dyn Clock>,
     /// Permits for decoding ingest bodies (see `MAX_CONCURRENT_DECODES`).
@@ -58,10 +59,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(meta: Arc<dyn MetaStore>, blobs: Arc<dyn BlobStore>, config: ApiConfig) -> Self {
+    pub fn new(meta: Arc<dyn MetaStore>, recordings: RecordingStore, config: ApiConfig) -> Self {
         Self {
             meta,
-            blobs,
+            recordings,
             config: Arc::new(config),
             clock: Arc::new(SystemClock),
             decode_permits: Arc::new(Semaphore::new(MAX_CONCURRENT_DECODES)),

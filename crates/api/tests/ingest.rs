@@ -251,6 +251,7 @@ async fn a_session_id_of_another_project_is_refused() {
         name: "other".into(),
         ingest_key: "tdp_other".into(),
         allowed_origins: vec![],
+        region: tapedeck_store::DEFAULT_REGION.into(),
     };
     app.meta.create_project(&other, 0).await.unwrap();
     let request = Request::builder()
@@ -423,21 +424,14 @@ async fn an_event_sent_in_chunks_is_read_back_whole() {
     );
 }
 
-/// Every stored segment of the app, decompressed, as one string.
-fn stored_plaintext(app: &TestApp) -> String {
-    fn walk(dir: &std::path::Path, out: &mut String) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.to_string_lossy().ends_with(".json.zst") {
-                let bytes = zstd::decode_all(std::fs::File::open(&path).unwrap()).unwrap();
-                out.push_str(&String::from_utf8(bytes).unwrap());
-            }
-        }
-    }
+/// Every stored segment of the app, opened and decompressed, as one string.
+async fn stored_plaintext(app: &TestApp) -> String {
+    let owner = tapedeck_store::BlobOwner::of(&app.project);
     let mut out = String::new();
-    walk(&app.dir.path().join("blobs"), &mut out);
+    for key in app.blobs.list_prefix("recordings").await.unwrap() {
+        let opened = app.recordings.get_opened(&owner, &key).await.unwrap();
+        out.push_str(&String::from_utf8(zstd::decode_all(&opened[..]).unwrap()).unwrap());
+    }
     out
 }
 
@@ -473,7 +467,7 @@ async fn a_raw_batch_with_personal_data_is_stored_scrubbed() {
         "eyJhbGciOiJIUzI1NiJ9",
         "sk_live_abcdef123456",
     ];
-    let on_disk = stored_plaintext(&app);
+    let on_disk = stored_plaintext(&app).await;
     let cookie = app.login("owner@test.test", "owner").await;
     let through_api = String::from_utf8(
         app.get("/api/v1/sessions/s-pii/events", &cookie)

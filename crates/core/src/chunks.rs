@@ -52,6 +52,9 @@ struct Pending {
     received: usize,
     size_bytes: usize,
     broken: bool,
+    /// The chunk events themselves and their places in the output, kept for
+    /// [`reassemble_keeping_partial`].
+    chunks: Vec<(usize, Box<RawValue>)>,
 }
 
 /// Returns true when `bytes` may hold a chunk (a cheap test before parsing anything).
@@ -70,13 +73,30 @@ fn as_chunk(raw: &RawValue) -> Option<ChunkPayload> {
 }
 
 /// Replaces complete chunk sequences by the events they carry; other events pass unchanged.
+/// Chunks of incomplete sequences are left out (and counted).
 pub fn reassemble(events: Vec<Box<RawValue>>) -> (Vec<Box<RawValue>>, ReassemblyReport) {
-    let mut out = Vec::with_capacity(events.len());
+    reassemble_inner(events, false)
+}
+
+/// Like [`reassemble`], but keeps the chunks of sequences that may still complete (parts
+/// missing, nothing inconsistent) in their places: compaction uses it, so a part that arrives
+/// after a session was compacted still finds the others.
+pub fn reassemble_keeping_partial(
+    events: Vec<Box<RawValue>>,
+) -> (Vec<Box<RawValue>>, ReassemblyReport) {
+    reassemble_inner(events, true)
+}
+
+fn reassemble_inner(
+    events: Vec<Box<RawValue>>,
+    keep_partial: bool,
+) -> (Vec<Box<RawValue>>, ReassemblyReport) {
+    let mut out: Vec<Option<Box<RawValue>>> = Vec::with_capacity(events.len());
     let mut pending: HashMap<String, Pending> = HashMap::new();
     let mut report = ReassemblyReport::default();
     for raw in events {
         let Some(chunk) = as_chunk(&raw) else {
-            out.push(raw);
+            out.push(Some(raw));
             continue;
         };
         if chunk.count == 0 || chunk.count > MAX_CHUNKS_PER_EVENT {
@@ -88,7 +108,13 @@ pub fn reassemble(events: Vec<Box<RawValue>>) -> (Vec<Box<RawValue>>, Reassembly
             received: 0,
             size_bytes: 0,
             broken: false,
+            chunks: Vec::new(),
         });
+        let place = out.len();
+        out.push(None);
+        if keep_partial {
+            entry.chunks.push((place, raw));
+        }
         if chunk.count != entry.parts.len() || chunk.index >= entry.parts.len() {
             entry.broken = true;
             continue;
@@ -109,14 +135,19 @@ pub fn reassemble(events: Vec<Box<RawValue>>) -> (Vec<Box<RawValue>>, Reassembly
         };
         match join(done) {
             Some(event) => {
-                out.push(event);
+                out[place] = Some(event);
                 report.reassembled += 1;
             }
             None => report.incomplete += 1,
         }
     }
     report.incomplete += pending.len();
-    (out, report)
+    for partial in pending.into_values().filter(|p| !p.broken) {
+        for (place, raw) in partial.chunks {
+            out[place] = Some(raw);
+        }
+    }
+    (out.into_iter().flatten().collect(), report)
 }
 
 fn join(done: Pending) -> Option<Box<RawValue>> {
@@ -214,6 +245,22 @@ mod tests {
         let (out, report) = reassemble(not_json);
         assert!(out.is_empty());
         assert_eq!(report.incomplete, 1);
+    }
+
+    #[test]
+    fn partial_sequences_can_be_kept_for_a_later_part() {
+        let mut parts = chunks_of("c1", BIG, 5);
+        let last = parts.pop().unwrap();
+        let mut events = vec![raw(r#"{"type":3,"timestamp":1,"data":{}}"#)];
+        events.extend(parts.iter().cloned());
+        let (kept, report) = reassemble_keeping_partial(events);
+        assert_eq!(kept.len(), parts.len() + 1, "the partial chunks stay in place");
+        assert_eq!(report.incomplete, 1);
+        let mut later = kept;
+        later.push(last);
+        let (out, report) = reassemble_keeping_partial(later);
+        assert_eq!(out.iter().map(|r| r.get()).collect::<Vec<_>>()[1], BIG);
+        assert_eq!((out.len(), report.reassembled), (2, 1));
     }
 
     #[test]

@@ -2,13 +2,15 @@
 //! database as a running server (SQLite in WAL mode with a busy timeout lets both write).
 
 use std::io::Read;
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use tapedeck_store::{MetaStore, NewProject, Organization};
+use tapedeck_store::{MasterKey, MetaStore, NewProject, Organization, rotate_master_key};
 
 use crate::bootstrap::{new_ingest_key, now_ms};
 use crate::config::Config;
-use crate::serve::open_stores;
+use crate::keys;
+use crate::serve::open_meta;
 
 const ROLES: &[&str] = &["owner", "admin", "member", "viewer"];
 
@@ -36,6 +38,17 @@ pub enum AdminCommand {
         #[arg(long = "allowed-origin")]
         allowed_origins: Vec<String>,
     },
+    /// Re-wraps every organization's data key with a new master key. Recordings are not
+    /// rewritten. Afterwards point `encryption_key_file` (or TAPEDECK_ENCRYPTION_KEY) at the new
+    /// key and restart the servers; until then running servers keep working.
+    RotateKey {
+        /// The new key file (64 hex characters).
+        #[arg(long)]
+        new_key_file: PathBuf,
+        /// Create the new key file with a fresh random key (it must not exist).
+        #[arg(long)]
+        generate: bool,
+    },
 }
 
 #[allow(
@@ -43,7 +56,7 @@ pub enum AdminCommand {
     reason = "admin commands print their results for scripts"
 )]
 pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
-    let (meta, _blobs) = open_stores(config).await?;
+    let meta = open_meta(config).await?;
     match command {
         AdminCommand::CreateUser {
             email,
@@ -87,6 +100,7 @@ pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 name,
                 ingest_key: new_ingest_key(),
                 allowed_origins,
+                region: tapedeck_store::DEFAULT_REGION.into(),
             };
             let project = meta
                 .create_project(&project, now_ms())
@@ -97,6 +111,30 @@ pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 project.name, org.name
             );
             println!("{}", project.ingest_key);
+        }
+        AdminCommand::RotateKey {
+            new_key_file,
+            generate,
+        } => {
+            let old = keys::master_key(config)?;
+            let new = if generate {
+                MasterKey::create_file(&new_key_file)?
+            } else {
+                MasterKey::load_file(&new_key_file)?
+            };
+            if new.id() == old.id() {
+                bail!("the new key is the key in use ({}): nothing to rotate", old.id());
+            }
+            let count = rotate_master_key(meta.as_ref(), &old, &new).await?;
+            println!(
+                "Re-wrapped {count} data key(s) from master key {} to {}.",
+                old.id(),
+                new.id()
+            );
+            println!(
+                "Now set encryption_key_file = {:?} (or TAPEDECK_ENCRYPTION_KEY) on every node and restart.",
+                new_key_file.display()
+            );
         }
     }
     Ok(())

@@ -33,6 +33,7 @@ pub async fn first_run(meta: &dyn MetaStore, public_url: &str) -> anyhow::Result
             name: DEFAULT_PROJECT.into(),
             ingest_key: new_ingest_key(),
             allowed_origins: Vec::new(),
+            region: tapedeck_store::DEFAULT_REGION.into(),
         };
         let project = meta.create_project(&project, now).await?;
         meta.set_setting(DEMO_PROJECT_SETTING, &project.id).await?;

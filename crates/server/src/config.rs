@@ -23,6 +23,9 @@ pub struct ConfigLayer {
     /// Blob store URL [default: file://<data_dir>/blobs]
     #[arg(long, global = true)]
     pub blob_store: Option<String>,
+    /// File holding the master encryption key, 64 hex characters [default: TAPEDECK_ENCRYPTION_KEY, else <data_dir>/master.key, created on first run with SQLite]
+    #[arg(long, global = true)]
+    pub encryption_key_file: Option<PathBuf>,
     /// URL users reach this server at [default: http://<listen>]
     #[arg(long, global = true)]
     pub public_url: Option<String>,
@@ -38,6 +41,7 @@ impl ConfigLayer {
             data_dir: get("TAPEDECK_DATA_DIR").map(PathBuf::from),
             database_url: get("TAPEDECK_DATABASE_URL"),
             blob_store: get("TAPEDECK_BLOB_STORE"),
+            encryption_key_file: get("TAPEDECK_ENCRYPTION_KEY_FILE").map(PathBuf::from),
             public_url: get("TAPEDECK_PUBLIC_URL"),
             session_idle_secs: get("TAPEDECK_SESSION_IDLE_SECS")
                 .map(|v| {
@@ -55,6 +59,7 @@ impl ConfigLayer {
             data_dir: self.data_dir.or(lower.data_dir),
             database_url: self.database_url.or(lower.database_url),
             blob_store: self.blob_store.or(lower.blob_store),
+            encryption_key_file: self.encryption_key_file.or(lower.encryption_key_file),
             public_url: self.public_url.or(lower.public_url),
             session_idle_secs: self.session_idle_secs.or(lower.session_idle_secs),
         }
@@ -68,6 +73,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub blob_store: String,
+    /// Where the master key comes from (see `keys::master_key`).
+    pub encryption_key_file: Option<PathBuf>,
     pub public_url: String,
     pub session_idle_secs: u64,
 }
@@ -113,6 +120,7 @@ fn resolve(layer: ConfigLayer) -> anyhow::Result<Config> {
         data_dir,
         database_url,
         blob_store,
+        encryption_key_file: layer.encryption_key_file,
         public_url,
         session_idle_secs: layer.session_idle_secs.unwrap_or(300),
     })
@@ -132,6 +140,13 @@ data_dir = "./tapedeck-data"
 
 # Where recordings are stored. Default: file://<data_dir>/blobs (s3://… coming).
 # blob_store = "file:///var/lib/tapedeck/blobs"
+
+# The master encryption key (64 hex characters, e.g. `openssl rand -hex 32 > master.key`).
+# Recordings are always encrypted at rest with per-organization data keys wrapped by this key.
+# Default: the TAPEDECK_ENCRYPTION_KEY env var if set, else <data_dir>/master.key, created on
+# first run when the database is SQLite. With PostgreSQL (several nodes) set it explicitly, the
+# same on every node. Keep it out of backups of the data: the key alone unlocks them.
+# encryption_key_file = "/etc/tapedeck/master.key"
 
 # The URL users reach this server at; used in links, and https here makes cookies Secure.
 # Default: http://<listen>

@@ -3,6 +3,7 @@
 mod admin;
 mod bootstrap;
 mod config;
+mod keys;
 mod serve;
 
 use std::path::PathBuf;
@@ -72,7 +73,7 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve => serve::run(config).await,
-            Command::Migrate => serve::open_stores(&config).await.map(|_| ()),
+            Command::Migrate => serve::open_meta(&config).await.map(|_| ()),
             Command::Admin(command) => admin::run(command, &config).await,
             Command::Config(_) => unreachable!("handled before the runtime starts"),
         }

@@ -6,38 +6,46 @@ use std::time::Duration;
 
 use anyhow::Context;
 use tapedeck_api::{ApiConfig, AppState};
-use tapedeck_store::{BlobStore, MetaStore, open_blob_store, open_meta_store};
+use tapedeck_store::{
+    BlobRegions, MetaStore, RecordingStore, Vault, open_blob_store, open_meta_store,
+};
 
-use crate::bootstrap;
+use crate::{bootstrap, keys};
 use crate::config::Config;
 
 /// How often idle sessions are looked for.
 const IDLE_SWEEP_INTERVAL: Duration = Duration::from_secs(15);
 
 /// Opens and migrates the configured stores.
-pub async fn open_stores(
-    config: &Config,
-) -> anyhow::Result<(Arc<dyn MetaStore>, Arc<dyn BlobStore>)> {
+pub async fn open_stores(config: &Config) -> anyhow::Result<(Arc<dyn MetaStore>, RecordingStore)> {
+    let meta = open_meta(config).await?;
+    let blobs = open_blob_store(&config.blob_store).context("opening the blob store")?;
+    let regions = BlobRegions::single(blobs);
+    let vault = Arc::new(Vault::new(meta.clone(), keys::master_key(config)?));
+    Ok((meta, RecordingStore::new(regions, vault)))
+}
+
+/// Opens and migrates the configured database.
+pub async fn open_meta(config: &Config) -> anyhow::Result<Arc<dyn MetaStore>> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create data_dir {}", config.data_dir.display()))?;
     let meta = open_meta_store(&config.database_url)
         .await
         .context("opening the database")?;
     meta.migrate().await.context("migrating the database")?;
-    let blobs = open_blob_store(&config.blob_store).context("opening the blob store")?;
-    Ok((meta, blobs))
+    Ok(meta)
 }
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
-    let (meta, blobs) = open_stores(&config).await?;
-    tracing::info!(database = %redact_url(&config.database_url), blobs = %blobs.describe(), "stores ready");
+    let (meta, recordings) = open_stores(&config).await?;
+    tracing::info!(database = %redact_url(&config.database_url), blobs = %config.blob_store, "stores ready");
     bootstrap::first_run(meta.as_ref(), &config.public_url).await?;
 
     let api_config = ApiConfig {
         public_url: config.public_url.clone(),
         ..ApiConfig::default()
     };
-    let state = AppState::new(meta.clone(), blobs, api_config);
+    let state = AppState::new(meta.clone(), recordings, api_config);
     let sweeper = tokio::spawn(sweep_idle_sessions(state.clone(), config.session_idle_secs));
 
     let listener = tokio::net::TcpListener::bind(&config.listen)

@@ -1,30 +1,41 @@
-//! Tapedeck's storage: metadata in a [`MetaStore`] (SQLite today, PostgreSQL next, chosen by URL
-//! scheme) and recording bytes in a [`BlobStore`] (object_store: local directory or memory today,
-//! S3-compatible next). Handlers only ever see `Arc<dyn MetaStore>` and `Arc<dyn BlobStore>`.
+//! Tapedeck's storage: metadata in a [`MetaStore`] (SQLite or PostgreSQL, chosen by URL
+//! scheme) and recording bytes in a [`BlobStore`] (object_store: local directory, memory, or an
+//! S3-compatible bucket; one per storage region). Handlers only ever see `Arc<dyn MetaStore>`
+//! and `Arc<dyn BlobStore>`.
 
 mod blob;
 mod error;
 mod meta;
+mod postgres;
+mod recording_store;
+mod regions;
 mod sqlite;
+mod vault;
 
-pub use blob::{BlobStore, ObjectBlobStore, open_blob_store};
+pub use blob::{
+    BlobStore, ObjectBlobStore, S3Credentials, S3Location, open_blob_store, open_blob_store_with,
+    parse_s3_url,
+};
 pub use error::StoreError;
 pub use meta::*;
+pub use postgres::PgMetaStore;
+pub use recording_store::{BlobOwner, RecordingStore};
+pub use regions::{BlobRegions, DEFAULT_REGION, check_region_name};
+pub use vault::{MasterKey, SEAL_OVERHEAD, Vault, rotate_master_key};
 pub use sqlite::SqliteMetaStore;
 
 use std::sync::Arc;
 
-/// Opens the MetaStore a database URL names (`sqlite://path`), creating the database file if
-/// needed. Migrations are not applied here: call [`MetaStore::migrate`].
+/// Opens the MetaStore a database URL names: `sqlite://path` (the file is created if needed) or
+/// `postgres://user:password@host:port/database` (the database must exist). Migrations are not
+/// applied here: call [`MetaStore::migrate`].
 pub async fn open_meta_store(
     database_url: &str,
 ) -> std::result::Result<Arc<dyn MetaStore>, StoreError> {
     if database_url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteMetaStore::connect(database_url).await?))
     } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
-        Err(StoreError::Config(
-            "the PostgreSQL MetaStore is not built yet; use sqlite://".into(),
-        ))
+        Ok(Arc::new(PgMetaStore::connect(database_url).await?))
     } else {
         Err(StoreError::Config(format!(
             "unsupported database_url scheme in {database_url:?}"

@@ -22,6 +22,8 @@ pub struct Project {
     pub ingest_key: String,
     /// Origins allowed to post recordings; empty means every origin.
     pub allowed_origins: Vec<String>,
+    /// The storage region its recording bytes live in (fixed at creation: data residency).
+    pub region: String,
 }
 
 /// A project with its privacy and recording settings (`settings.allowed_origins` equals
@@ -39,6 +41,8 @@ pub struct NewProject {
     pub name: String,
     pub ingest_key: String,
     pub allowed_origins: Vec<String>,
+    /// The storage region (`regions::DEFAULT_REGION` unless the project is pinned elsewhere).
+    pub region: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +113,43 @@ pub struct SegmentRecord {
 pub struct SessionQuery {
     pub organization_ids: Vec<String>,
     pub after: Option<(i64, String)>,
+    pub limit: u32,
+}
+
+/// An organization's data key as stored: wrapped by the master key (see `vault`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrappedDataKey {
+    /// Hex id, written into every part sealed with the key.
+    pub id: String,
+    pub organization_id: String,
+    pub wrapped_key: Vec<u8>,
+    pub master_key_id: String,
+}
+
+/// One audit log entry. The log is append-only: no method changes or removes entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: String,
+    /// `None` for instance-wide actions.
+    pub organization_id: Option<String>,
+    pub at_ms: i64,
+    /// Who: `user:<id>`, `api_key:<id>`, `system:<job>`, `cli`.
+    pub actor: String,
+    /// What: `session.view`, `session.export`, `session.delete`, `end_user.erase`, …
+    pub action: String,
+    /// On what: `session:<id>`, `end_user:<project>/<id>`, …
+    pub target: String,
+    pub ip: Option<String>,
+    pub details: serde_json::Value,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub organization_ids: Vec<String>,
+    pub action: Option<String>,
+    /// Entries strictly older than this id (keyset cursor).
+    pub before_id: Option<String>,
     pub limit: u32,
 }
 
@@ -197,6 +238,18 @@ pub trait MetaStore: Send + Sync {
     async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionRecord>>;
     /// A session's segments ordered by window (first recorded first), then seq.
     async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>>;
+    /// The organization's data key, if it has one.
+    async fn data_key(&self, organization_id: &str) -> Result<Option<WrappedDataKey>>;
+    /// Stores `key` unless the organization has a data key already; returns the one stored.
+    async fn insert_data_key_if_absent(&self, key: &WrappedDataKey) -> Result<WrappedDataKey>;
+    async fn all_data_keys(&self) -> Result<Vec<WrappedDataKey>>;
+    /// Replaces the wrapping of these keys (by id) in one transaction (master key rotation).
+    async fn replace_wrapped_keys(&self, keys: &[WrappedDataKey]) -> Result<()>;
+
+    /// Appends to the audit log.
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;
+    async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
+
     /// Marks `recording` sessions with no batch since `idle_before_ms` as `ready`; returns how many.
     async fn mark_idle_sessions(&self, idle_before_ms: i64, now_ms: i64) -> Result<u64>;
 }

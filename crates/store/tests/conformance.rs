@@ -1,5 +1,15 @@
-//! The MetaStore conformance suite. Every backend runs every case through `conformance_suite!`;
-//! SQLite today (a temp file per test), PostgreSQL joins with its own `open` function.
+//! The MetaStore conformance suite. Every backend runs every case through `conformance_suite!`:
+//! SQLite on a temp file per test, PostgreSQL on a fresh database per test (on the server
+//! `TAPEDECK_TEST_POSTGRES_URL` names: run under `scripts/with-postgres.sh`; without it the
+//! PostgreSQL cases skip, or fail when `CI` / `TAPEDECK_REQUIRE_POSTGRES` is set).
+//! A new case is an `async fn(Fixture)` here (or in `conformance/`) plus its name in the list
+//! at the bottom.
+
+#[path = "conformance/engines.rs"]
+mod engines;
+// The testkit's helper, included by path: depending on the testkit crate would build the API.
+#[path = "../../testkit/src/postgres.rs"]
+mod pg_database;
 
 use std::sync::Arc;
 
@@ -7,21 +17,39 @@ use tapedeck_core::project_settings::{PrivacyLevel, ProjectSettings, ProjectSett
 use tapedeck_core::{BatchFacts, BatchMeta, PageVisit};
 use tapedeck_store::*;
 
+use engines::{
+    concurrent_batches_of_one_session_on_two_stores_all_land,
+    nul_characters_from_the_recorder_do_not_fail_a_batch, text_orders_bytewise,
+};
+
 struct Fixture {
     store: Arc<dyn MetaStore>,
-    _dir: tempfile::TempDir,
+    /// The database the store is on, for opening a second store (another node, the CLI).
+    url: String,
+    _dir: Option<tempfile::TempDir>,
 }
 
-async fn open_sqlite() -> Fixture {
+async fn open_sqlite() -> Option<Fixture> {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_meta_store(&format!(
-        "sqlite://{}",
-        dir.path().join("meta.db").display()
-    ))
-    .await
-    .unwrap();
+    let url = format!("sqlite://{}", dir.path().join("meta.db").display());
+    let store = open_meta_store(&url).await.unwrap();
     store.migrate().await.unwrap();
-    Fixture { store, _dir: dir }
+    Some(Fixture {
+        store,
+        url,
+        _dir: Some(dir),
+    })
+}
+
+async fn open_postgres() -> Option<Fixture> {
+    let url = pg_database::fresh_database_url().await?;
+    let store = open_meta_store(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    Some(Fixture {
+        store,
+        url,
+        _dir: None,
+    })
 }
 
 async fn project(store: &dyn MetaStore, org: &str, key: &str) -> Project {
@@ -34,6 +62,7 @@ async fn project(store: &dyn MetaStore, org: &str, key: &str) -> Project {
         name: key.into(),
         ingest_key: key.into(),
         allowed_origins: vec!["https://a.test".into()],
+        region: tapedeck_store::DEFAULT_REGION.into(),
     };
     store.create_project(&new, 1).await.unwrap()
 }
@@ -403,39 +432,36 @@ async fn idle_sessions_become_ready_and_wake_up_again(f: Fixture) {
     );
 }
 
+/// One test per case for a backend; `$open` yields `None` when the backend is not available
+/// here (and may not be skipped), and then the cases return early.
 macro_rules! conformance_suite {
     ($backend:ident, $open:expr) => {
         mod $backend {
             use super::*;
-            #[tokio::test]
-            async fn projects_and_settings() {
-                super::projects_and_settings($open.await).await
-            }
-            #[tokio::test]
-            async fn project_settings_default_update_partially_and_list_by_organization() {
-                super::project_settings_default_update_partially_and_list_by_organization(
-                    $open.await,
-                )
-                .await
-            }
-            #[tokio::test]
-            async fn users_logins_and_setup_tokens() {
-                super::users_logins_and_setup_tokens($open.await).await
-            }
-            #[tokio::test]
-            async fn segments_are_idempotent_and_fold_into_the_session() {
-                super::segments_are_idempotent_and_fold_into_the_session($open.await).await
-            }
-            #[tokio::test]
-            async fn listing_pages_by_keyset_within_organizations() {
-                super::listing_pages_by_keyset_within_organizations($open.await).await
-            }
-            #[tokio::test]
-            async fn idle_sessions_become_ready_and_wake_up_again() {
-                super::idle_sessions_become_ready_and_wake_up_again($open.await).await
-            }
+            conformance_suite!(@cases $open;
+                projects_and_settings,
+                project_settings_default_update_partially_and_list_by_organization,
+                users_logins_and_setup_tokens,
+                segments_are_idempotent_and_fold_into_the_session,
+                listing_pages_by_keyset_within_organizations,
+                idle_sessions_become_ready_and_wake_up_again,
+                concurrent_batches_of_one_session_on_two_stores_all_land,
+                text_orders_bytewise,
+                nul_characters_from_the_recorder_do_not_fail_a_batch,
+            );
         }
+    };
+    (@cases $open:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                if let Some(fixture) = $open.await {
+                    super::$case(fixture).await
+                }
+            }
+        )*
     };
 }
 
 conformance_suite!(sqlite, open_sqlite());
+conformance_suite!(postgres, open_postgres());

@@ -1,6 +1,8 @@
 //! Test-only helpers: a `TestApp` over a fresh temp data dir (SQLite file + local blob
 //! directory, the real embedded default), requests through the real router, and fixtures.
 
+pub mod postgres;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -9,14 +11,20 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tapedeck_api::{ApiConfig, AppState, hash_password};
-use tapedeck_store::{BlobStore, MetaStore, NewProject, Project, open_blob_store, open_meta_store};
+use tapedeck_store::{
+    BlobRegions, BlobStore, MasterKey, MetaStore, NewProject, Project, RecordingStore, Vault,
+    open_blob_store, open_meta_store,
+};
 use tower::ServiceExt;
 
 /// A running app over its own temp directory; dropped with the test.
 pub struct TestApp {
     pub router: Router,
     pub meta: Arc<dyn MetaStore>,
+    /// The raw (sealed) blob store of the default region.
     pub blobs: Arc<dyn BlobStore>,
+    /// Sealed, region-routed recording bytes, as the handlers use them.
+    pub recordings: RecordingStore,
     pub project: Project,
     pub org_id: String,
     pub dir: tempfile::TempDir,
@@ -68,13 +76,17 @@ impl TestApp {
             name: "Test project".into(),
             ingest_key: "tdp_test".into(),
             allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
+            region: tapedeck_store::DEFAULT_REGION.into(),
         };
         let project = meta.create_project(&project, 0).await.expect("project");
-        let state = AppState::new(meta.clone(), blobs.clone(), ApiConfig::default());
+        let vault = Arc::new(Vault::new(meta.clone(), MasterKey::generate()));
+        let recordings = RecordingStore::new(BlobRegions::single(blobs.clone()), vault);
+        let state = AppState::new(meta.clone(), recordings.clone(), ApiConfig::default());
         Self {
             router: tapedeck_api::router(state),
             meta,
             blobs,
+            recordings,
             project,
             org_id: org.id,
             dir,

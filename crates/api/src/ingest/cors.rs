@@ -64,6 +64,7 @@ mod tests {
             name: "n".into(),
             ingest_key: "k".into(),
             allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
+            region: tapedeck_store::DEFAULT_REGION.into(),
         }
     }
 

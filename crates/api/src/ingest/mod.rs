@@ -17,7 +17,7 @@ use tapedeck_core::limits::{MAX_BATCH_COMPRESSED_BYTES, MAX_BATCH_DECODED_BYTES}
 
 use tapedeck_core::scrub::{scrub_events, scrub_text};
 use tapedeck_core::{BatchFacts, IngestBatch, extract_facts, parse_batch};
-use tapedeck_store::{NewSegment, Project, SegmentOutcome, StoreError};
+use tapedeck_store::{BlobOwner, NewSegment, Project, SegmentOutcome, StoreError};
 
 use crate::error::ApiError;
 use crate::json_array::push_joined;
@@ -111,15 +111,14 @@ async fn ingest_batch(
         "recordings/{}/{}/{}/{:010}.json.zst",
         project.id, prepared.batch.session_id, prepared.batch.window_id, prepared.batch.seq
     );
-    let size_bytes = prepared.stored.len() as i64;
-    state
-        .blobs
-        .put(&blob_key, prepared.stored)
+    let size_bytes = state
+        .recordings
+        .put_sealed(&BlobOwner::of(&project), &blob_key, &prepared.stored)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, blob.key = %blob_key, "writing an ingest batch failed");
             ApiError::StorageUnavailable
-        })?;
+        })? as i64;
     let segment = NewSegment {
         project,
         session_id: prepared.batch.session_id.clone(),

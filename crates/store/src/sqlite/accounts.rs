@@ -57,15 +57,17 @@ pub(super) async fn create_project(
         name: project.name.clone(),
         ingest_key: project.ingest_key.clone(),
         allowed_origins: project.allowed_origins.clone(),
+        region: project.region.clone(),
     };
     sqlx::query(
-        "INSERT INTO projects (id, organization_id, name, ingest_key, allowed_origins, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO projects (id, organization_id, name, ingest_key, allowed_origins, region, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&created.id)
     .bind(&created.organization_id)
     .bind(&created.name)
     .bind(&created.ingest_key)
     .bind(serde_json::to_string(&created.allowed_origins)?)
+    .bind(&created.region)
     .bind(now_ms)
     .execute(pool)
     .await?;
@@ -78,7 +80,7 @@ pub(super) async fn project_where(
     value: &str,
 ) -> Result<Option<Project>> {
     let sql = format!(
-        "SELECT id, organization_id, name, ingest_key, allowed_origins FROM projects WHERE {column} = ?"
+        "SELECT id, organization_id, name, ingest_key, allowed_origins, region FROM projects WHERE {column} = ?"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(value)
@@ -91,6 +93,7 @@ pub(super) async fn project_where(
             name: r.get("name"),
             ingest_key: r.get("ingest_key"),
             allowed_origins: serde_json::from_str(r.get("allowed_origins"))?,
+            region: r.get("region"),
         })
     })
     .transpose()

@@ -3,6 +3,7 @@
 //! (ingest, the admin CLI in another process) queue on the busy timeout instead of failing.
 
 mod accounts;
+mod keys_audit;
 mod projects;
 mod sessions;
 
@@ -192,6 +193,29 @@ impl MetaStore for SqliteMetaStore {
     async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>> {
         sessions::segments(&self.pool, session_id).await
     }
+    async fn data_key(&self, organization_id: &str) -> Result<Option<WrappedDataKey>> {
+        keys_audit::data_key(&self.pool, organization_id).await
+    }
+    async fn insert_data_key_if_absent(&self, key: &WrappedDataKey) -> Result<WrappedDataKey> {
+        let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+        keys_audit::insert_data_key_if_absent(&self.pool, key, now_ms).await
+    }
+    async fn all_data_keys(&self) -> Result<Vec<WrappedDataKey>> {
+        keys_audit::all_data_keys(&self.pool).await
+    }
+    async fn replace_wrapped_keys(&self, keys: &[WrappedDataKey]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        keys_audit::replace_wrapped_keys(&mut tx, keys).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<()> {
+        keys_audit::append_audit(&self.pool, entry).await
+    }
+    async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        keys_audit::audit_entries(&self.pool, query).await
+    }
+
     async fn mark_idle_sessions(&self, idle_before_ms: i64, now_ms: i64) -> Result<u64> {
         sessions::mark_idle_sessions(&self.pool, idle_before_ms, now_ms).await
     }

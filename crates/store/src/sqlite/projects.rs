@@ -8,7 +8,7 @@ use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
 use crate::StoreError;
 use crate::meta::*;
 
-const PROJECT_COLUMNS: &str = "id, organization_id, name, ingest_key, allowed_origins, settings";
+const PROJECT_COLUMNS: &str = "id, organization_id, name, ingest_key, allowed_origins, region, settings";
 
 type JsonObject = serde_json::Map<String, serde_json::Value>;
 
@@ -19,6 +19,7 @@ fn project_from_row(row: &SqliteRow) -> Result<(Project, JsonObject)> {
         name: row.get("name"),
         ingest_key: row.get("ingest_key"),
         allowed_origins: serde_json::from_str(row.get("allowed_origins"))?,
+        region: row.get("region"),
     };
     let stored: JsonObject = serde_json::from_str(row.get("settings"))?;
     Ok((project, stored))

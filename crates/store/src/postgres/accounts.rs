@@ -1,0 +1,294 @@
+//! Organizations, projects, users, memberships, setup tokens, logins and settings on PostgreSQL.
+
+use sqlx::{PgConnection, PgPool, Row};
+use tapedeck_core::ids::new_id;
+
+use super::projects::{PROJECT_COLUMNS, project_from_row};
+use super::text::pg_json;
+use crate::StoreError;
+use crate::meta::*;
+
+pub(super) async fn count(pool: &PgPool, table: &'static str) -> Result<i64> {
+    // `table` is one of our own constants, never user input.
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_one(pool)
+        .await?)
+}
+
+pub(super) async fn create_organization(
+    pool: &PgPool,
+    name: &str,
+    now_ms: i64,
+) -> Result<Organization> {
+    let org = Organization {
+        id: new_id(),
+        name: name.to_string(),
+    };
+    sqlx::query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)")
+        .bind(&org.id)
+        .bind(&org.name)
+        .bind(now_ms)
+        .execute(pool)
+        .await?;
+    Ok(org)
+}
+
+pub(super) async fn organization_by_name(
+    pool: &PgPool,
+    name: &str,
+) -> Result<Option<Organization>> {
+    let row = sqlx::query("SELECT id, name FROM organizations WHERE name = $1")
+        .bind(name)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| Organization {
+        id: r.get("id"),
+        name: r.get("name"),
+    }))
+}
+
+pub(super) async fn create_project(
+    pool: &PgPool,
+    project: &NewProject,
+    now_ms: i64,
+) -> Result<Project> {
+    let created = Project {
+        id: new_id(),
+        organization_id: project.organization_id.clone(),
+        name: project.name.clone(),
+        ingest_key: project.ingest_key.clone(),
+        allowed_origins: project.allowed_origins.clone(),
+        region: project.region.clone(),
+    };
+    sqlx::query(
+        "INSERT INTO projects (id, organization_id, name, ingest_key, allowed_origins, region, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&created.id)
+    .bind(&created.organization_id)
+    .bind(&created.name)
+    .bind(&created.ingest_key)
+    .bind(pg_json(&created.allowed_origins)?)
+    .bind(&created.region)
+    .bind(now_ms)
+    .execute(pool)
+    .await?;
+    Ok(created)
+}
+
+pub(super) async fn project_where(
+    pool: &PgPool,
+    column: &'static str,
+    value: &str,
+) -> Result<Option<Project>> {
+    let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE {column} = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref()
+        .map(|r| project_from_row(r).map(|(project, _)| project))
+        .transpose()
+}
+
+pub(super) async fn get_setting(pool: &PgPool, key: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM instance_settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub(super) async fn set_setting(pool: &PgPool, key: &str, value: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO instance_settings (key, value) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_user(
+    conn: &mut PgConnection,
+    email: &str,
+    password_hash: &str,
+    now_ms: i64,
+) -> Result<User> {
+    let user = User {
+        id: new_id(),
+        email: email.to_string(),
+    };
+    sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&user.id)
+        .bind(&user.email)
+        .bind(password_hash)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("a user with email {email} exists"))
+            }
+            other => other,
+        })?;
+    Ok(user)
+}
+
+pub(super) async fn user_credentials(
+    pool: &PgPool,
+    email: &str,
+) -> Result<Option<UserCredentials>> {
+    // Both sides fold under "C" (ASCII only), matching the unique index and SQLite's NOCASE.
+    let row = sqlx::query(
+        r#"SELECT id, email, password_hash FROM users WHERE lower(email) = lower($1 COLLATE "C")"#,
+    )
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| UserCredentials {
+        user: User {
+            id: r.get("id"),
+            email: r.get("email"),
+        },
+        password_hash: r.get("password_hash"),
+    }))
+}
+
+pub(super) async fn set_membership(
+    pool: &PgPool,
+    user_id: &str,
+    org_id: &str,
+    role: &str,
+    now_ms: i64,
+) -> Result<()> {
+    upsert_membership(&mut *pool.acquire().await?, user_id, org_id, role, now_ms).await
+}
+
+async fn upsert_membership(
+    conn: &mut PgConnection,
+    user_id: &str,
+    org_id: &str,
+    role: &str,
+    now_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, organization_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(user_id)
+    .bind(org_id)
+    .bind(role)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn memberships(pool: &PgPool, user_id: &str) -> Result<Vec<Membership>> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.name, m.role FROM memberships m JOIN organizations o ON o.id = m.organization_id
+         WHERE m.user_id = $1 ORDER BY o.name",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Membership {
+            organization: Organization {
+                id: r.get("id"),
+                name: r.get("name"),
+            },
+            role: r.get("role"),
+        })
+        .collect())
+}
+
+pub(super) async fn create_setup_token(
+    pool: &PgPool,
+    hash: &str,
+    org_id: &str,
+    role: &str,
+    expires_at_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO setup_tokens (token_hash, organization_id, role, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(hash)
+    .bind(org_id)
+    .bind(role)
+    .bind(expires_at_ms)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn redeem_setup_token(
+    conn: &mut PgConnection,
+    hash: &str,
+    email: &str,
+    password_hash: &str,
+    now_ms: i64,
+) -> Result<Option<User>> {
+    // The UPDATE locks the token row: a second redeemer waits, then finds it used.
+    let row = sqlx::query(
+        "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+         RETURNING organization_id, role",
+    )
+    .bind(now_ms)
+    .bind(hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (org_id, role): (String, String) = (row.get("organization_id"), row.get("role"));
+    let user = insert_user(conn, email, password_hash, now_ms).await?;
+    upsert_membership(conn, &user.id, &org_id, &role, now_ms).await?;
+    Ok(Some(user))
+}
+
+pub(super) async fn create_login(
+    pool: &PgPool,
+    hash: &str,
+    user_id: &str,
+    now_ms: i64,
+    expires_at_ms: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO logins (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(hash)
+    .bind(user_id)
+    .bind(now_ms)
+    .bind(expires_at_ms)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn user_by_login(pool: &PgPool, hash: &str, now_ms: i64) -> Result<Option<User>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.email FROM logins l JOIN users u ON u.id = l.user_id
+         WHERE l.token_hash = $1 AND l.expires_at > $2",
+    )
+    .bind(hash)
+    .bind(now_ms)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| User {
+        id: r.get("id"),
+        email: r.get("email"),
+    }))
+}
+
+pub(super) async fn delete_login(pool: &PgPool, hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM logins WHERE token_hash = $1")
+        .bind(hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

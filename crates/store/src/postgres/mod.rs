@@ -1,0 +1,220 @@
+//! The PostgreSQL MetaStore: for several `tapedeck serve` nodes sharing one database. Same
+//! schema and behaviour as SQLite (the conformance suite decides); what differs is how writers
+//! meet. SQLite queues every writer (`BEGIN IMMEDIATE`); here transactions run concurrently at
+//! READ COMMITTED and the writers that touch the same thing take a row lock on it first
+//! (`SELECT … FOR UPDATE` on the session or project row), so no update is lost and no
+//! duplicate-key race surfaces as an error.
+
+mod accounts;
+mod keys_audit;
+mod projects;
+mod sessions;
+mod text;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
+use tapedeck_core::{BatchFacts, BatchMeta};
+
+use crate::StoreError;
+use crate::meta::*;
+
+/// Connections per node; several nodes share the server's `max_connections` (default 100).
+const MAX_CONNECTIONS: u32 = 16;
+/// How long a request waits for a free connection before the store reports itself unavailable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(15);
+
+pub struct PgMetaStore {
+    pool: PgPool,
+}
+
+impl PgMetaStore {
+    /// Connects to the database at `postgres://user:password@host:port/database`. The database
+    /// must exist (creating databases is the operator's job, not the app's).
+    pub async fn connect(url: &str) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("invalid PostgreSQL database_url: {e}")))?
+            .application_name("tapedeck");
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl MetaStore for PgMetaStore {
+    async fn migrate(&self) -> Result<()> {
+        // sqlx holds a PostgreSQL advisory lock while migrating, so nodes starting together
+        // apply each migration once.
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn create_organization(&self, name: &str, now_ms: i64) -> Result<Organization> {
+        accounts::create_organization(&self.pool, name, now_ms).await
+    }
+    async fn organization_by_name(&self, name: &str) -> Result<Option<Organization>> {
+        accounts::organization_by_name(&self.pool, name).await
+    }
+    async fn count_organizations(&self) -> Result<i64> {
+        accounts::count(&self.pool, "organizations").await
+    }
+    async fn create_project(&self, project: &NewProject, now_ms: i64) -> Result<Project> {
+        accounts::create_project(&self.pool, project, now_ms).await
+    }
+    async fn project_by_id(&self, id: &str) -> Result<Option<Project>> {
+        accounts::project_where(&self.pool, "id", id).await
+    }
+    async fn project_by_ingest_key(&self, key: &str) -> Result<Option<Project>> {
+        accounts::project_where(&self.pool, "ingest_key", key).await
+    }
+    async fn list_projects(&self, organization_ids: &[String]) -> Result<Vec<ProjectWithSettings>> {
+        projects::list_projects(&self.pool, organization_ids).await
+    }
+    async fn project_settings(&self, project_id: &str) -> Result<Option<ProjectSettings>> {
+        projects::project_settings(&mut *self.pool.acquire().await?, project_id).await
+    }
+    async fn update_project_settings(
+        &self,
+        project_id: &str,
+        patch: &ProjectSettingsPatch,
+    ) -> Result<ProjectSettings> {
+        let mut tx = self.pool.begin().await?;
+        let settings = projects::update_project_settings(&mut tx, project_id, patch).await?;
+        tx.commit().await?;
+        Ok(settings)
+    }
+    async fn get_setting(&self, key: &str) -> Result<Option<String>> {
+        accounts::get_setting(&self.pool, key).await
+    }
+    async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        accounts::set_setting(&self.pool, key, value).await
+    }
+
+    async fn create_user(&self, email: &str, password_hash: &str, now_ms: i64) -> Result<User> {
+        accounts::insert_user(&mut *self.pool.acquire().await?, email, password_hash, now_ms).await
+    }
+    async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>> {
+        accounts::user_credentials(&self.pool, email).await
+    }
+    async fn count_users(&self) -> Result<i64> {
+        accounts::count(&self.pool, "users").await
+    }
+    async fn set_membership(
+        &self,
+        user_id: &str,
+        organization_id: &str,
+        role: &str,
+        now_ms: i64,
+    ) -> Result<()> {
+        accounts::set_membership(&self.pool, user_id, organization_id, role, now_ms).await
+    }
+    async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>> {
+        accounts::memberships(&self.pool, user_id).await
+    }
+
+    async fn create_setup_token(
+        &self,
+        token_hash: &str,
+        organization_id: &str,
+        role: &str,
+        expires_at_ms: i64,
+    ) -> Result<()> {
+        accounts::create_setup_token(&self.pool, token_hash, organization_id, role, expires_at_ms)
+            .await
+    }
+    async fn redeem_setup_token(
+        &self,
+        token_hash: &str,
+        email: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<User>> {
+        let mut tx = self.pool.begin().await?;
+        let redeemed =
+            accounts::redeem_setup_token(&mut tx, token_hash, email, password_hash, now_ms).await?;
+        if redeemed.is_some() {
+            tx.commit().await?;
+        }
+        Ok(redeemed)
+    }
+
+    async fn create_login(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<()> {
+        accounts::create_login(&self.pool, token_hash, user_id, now_ms, expires_at_ms).await
+    }
+    async fn user_by_login(&self, token_hash: &str, now_ms: i64) -> Result<Option<User>> {
+        accounts::user_by_login(&self.pool, token_hash, now_ms).await
+    }
+    async fn delete_login(&self, token_hash: &str) -> Result<()> {
+        accounts::delete_login(&self.pool, token_hash).await
+    }
+
+    async fn store_segment(
+        &self,
+        segment: &NewSegment,
+        facts: &BatchFacts,
+        meta: &BatchMeta,
+    ) -> Result<SegmentOutcome> {
+        let mut tx = self.pool.begin().await?;
+        let outcome = sessions::store_segment(&mut tx, segment, facts, meta).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+    async fn segment_exists(&self, session_id: &str, window_id: &str, seq: u32) -> Result<bool> {
+        sessions::segment_exists(&mut *self.pool.acquire().await?, session_id, window_id, seq).await
+    }
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>> {
+        sessions::session(&self.pool, id).await
+    }
+    async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionRecord>> {
+        sessions::list_sessions(&self.pool, query).await
+    }
+    async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>> {
+        sessions::segments(&self.pool, session_id).await
+    }
+    async fn data_key(&self, organization_id: &str) -> Result<Option<WrappedDataKey>> {
+        keys_audit::data_key(&self.pool, organization_id).await
+    }
+    async fn insert_data_key_if_absent(&self, key: &WrappedDataKey) -> Result<WrappedDataKey> {
+        let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+        keys_audit::insert_data_key_if_absent(&self.pool, key, now_ms).await
+    }
+    async fn all_data_keys(&self) -> Result<Vec<WrappedDataKey>> {
+        keys_audit::all_data_keys(&self.pool).await
+    }
+    async fn replace_wrapped_keys(&self, keys: &[WrappedDataKey]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        keys_audit::replace_wrapped_keys(&mut tx, keys).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<()> {
+        keys_audit::append_audit(&self.pool, entry).await
+    }
+    async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        keys_audit::audit_entries(&self.pool, query).await
+    }
+
+    async fn mark_idle_sessions(&self, idle_before_ms: i64, now_ms: i64) -> Result<u64> {
+        sessions::mark_idle_sessions(&self.pool, idle_before_ms, now_ms).await
+    }
+}

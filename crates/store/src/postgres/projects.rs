@@ -1,0 +1,110 @@
+//! Project settings on PostgreSQL: the `projects.settings` JSONB column (privacy and recording
+//! settings) and the `allowed_origins` column, read together as one `ProjectSettings`.
+
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool, Row};
+use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
+
+use super::text::{json_column, pg_json};
+use crate::StoreError;
+use crate::meta::*;
+
+pub(super) const PROJECT_COLUMNS: &str =
+    "id, organization_id, name, ingest_key, allowed_origins, region, settings";
+
+type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+pub(super) fn project_from_row(row: &PgRow) -> Result<(Project, JsonObject)> {
+    let project = Project {
+        id: row.get("id"),
+        organization_id: row.get("organization_id"),
+        name: row.get("name"),
+        ingest_key: row.get("ingest_key"),
+        allowed_origins: json_column(row, "allowed_origins")?,
+        region: row.get("region"),
+    };
+    let stored: JsonObject = json_column(row, "settings")?;
+    Ok((project, stored))
+}
+
+fn settings_of(project: &Project, stored: &JsonObject) -> Result<ProjectSettings> {
+    let mut settings: ProjectSettings =
+        serde_json::from_value(serde_json::Value::Object(stored.clone()))?;
+    settings.allowed_origins = project.allowed_origins.clone();
+    Ok(settings)
+}
+
+pub(super) async fn list_projects(
+    pool: &PgPool,
+    organization_ids: &[String],
+) -> Result<Vec<ProjectWithSettings>> {
+    if organization_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects WHERE organization_id = ANY($1)
+         ORDER BY organization_id, name, id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(organization_ids)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let (project, stored) = project_from_row(row)?;
+            let settings = settings_of(&project, &stored)?;
+            Ok(ProjectWithSettings { project, settings })
+        })
+        .collect()
+}
+
+/// The project row; `for_update` locks it until the transaction ends.
+async fn project_row(
+    conn: &mut PgConnection,
+    project_id: &str,
+    for_update: bool,
+) -> Result<Option<(Project, JsonObject)>> {
+    let lock = if for_update { "FOR UPDATE" } else { "" };
+    let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects WHERE id = $1 {lock}");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(project_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(project_from_row).transpose()
+}
+
+pub(super) async fn project_settings(
+    conn: &mut PgConnection,
+    project_id: &str,
+) -> Result<Option<ProjectSettings>> {
+    project_row(conn, project_id, false)
+        .await?
+        .map(|(project, stored)| settings_of(&project, &stored))
+        .transpose()
+}
+
+pub(super) async fn update_project_settings(
+    conn: &mut PgConnection,
+    project_id: &str,
+    patch: &ProjectSettingsPatch,
+) -> Result<ProjectSettings> {
+    // Locked read-modify-write: concurrent patches of different fields all land.
+    let (project, mut stored) = project_row(conn, project_id, true)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut settings = settings_of(&project, &stored)?;
+    settings.apply(patch);
+    // Merge into the stored object rather than replace it, so keys written by a newer
+    // version (or another feature) survive an update from this one.
+    let serde_json::Value::Object(known) = serde_json::to_value(&settings)? else {
+        return Err(StoreError::Corrupt("settings are not a JSON object".into()));
+    };
+    stored.extend(known);
+    sqlx::query("UPDATE projects SET settings = $1, allowed_origins = $2 WHERE id = $3")
+        .bind(pg_json(&stored)?)
+        .bind(pg_json(&settings.allowed_origins)?)
+        .bind(project_id)
+        .execute(conn)
+        .await?;
+    Ok(settings)
+}
