@@ -16,7 +16,7 @@ use super::text::{json_column, pg_json, pg_opt_text, pg_text};
 use crate::StoreError;
 use crate::meta::*;
 
-const SESSION_COLUMNS: &str = "id, project_id, organization_id, user_id, user_email, user_name, started_at, ended_at,
+pub(super) const SESSION_COLUMNS: &str = "id, project_id, organization_id, user_id, user_email, user_name, started_at, ended_at,
     browser_info, viewport_size, urls, event_count, storage_url, storage_size_bytes, tags, metadata, status,
     created_at, updated_at";
 
@@ -73,14 +73,13 @@ pub(super) async fn segment_exists(
     window_id: &str,
     seq: u32,
 ) -> Result<bool> {
-    let row = sqlx::query(
-        "SELECT 1 FROM segments WHERE session_id = $1 AND window_id = $2 AND seq = $3",
-    )
-    .bind(session_id)
-    .bind(window_id)
-    .bind(i64::from(seq))
-    .fetch_optional(conn)
-    .await?;
+    let row =
+        sqlx::query("SELECT 1 FROM segments WHERE session_id = $1 AND window_id = $2 AND seq = $3")
+            .bind(session_id)
+            .bind(window_id)
+            .bind(i64::from(seq))
+            .fetch_optional(conn)
+            .await?;
     Ok(row.is_some())
 }
 
@@ -99,7 +98,7 @@ async fn write_session(
             updated_at, metadata, status, id, project_id, organization_id, storage_url, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'recording',
             $18, $19, $20, $21, $22)
-        "
+         ON CONFLICT (id) DO NOTHING"
     } else {
         "UPDATE sessions SET user_id = $1, user_email = $2, user_name = $3, started_at = $4, ended_at = $5,
             duration = $6, browser_info = $7, viewport_size = $8, page_views = $9, first_url = $10, urls = $11,
@@ -197,7 +196,10 @@ pub(super) async fn session(pool: &PgPool, id: &str) -> Result<Option<SessionRec
     row.as_ref().map(record_from_row).transpose()
 }
 
-pub(super) async fn list_sessions(pool: &PgPool, query: &SessionQuery) -> Result<Vec<SessionRecord>> {
+pub(super) async fn list_sessions(
+    pool: &PgPool,
+    query: &SessionQuery,
+) -> Result<Vec<SessionRecord>> {
     if query.organization_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -258,7 +260,7 @@ pub(super) async fn mark_idle_sessions(
     Ok(done.rows_affected())
 }
 
-fn record_from_row(row: &PgRow) -> Result<SessionRecord> {
+pub(super) fn record_from_row(row: &PgRow) -> Result<SessionRecord> {
     let viewport = row
         .try_get::<Option<Json<Viewport>>, _>("viewport_size")
         .map_err(|e| StoreError::Corrupt(format!("column viewport_size: {e}")))?;
