@@ -29,10 +29,11 @@ run: build
 test: build-js test-rust test-js test-e2e
 
 test-rust:
+	@# The PostgreSQL cases run on a throwaway cluster, the S3 cases on s3s-fs; neither may skip.
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
-		$(CARGO) nextest run --workspace --locked --no-fail-fast; \
+		TAPEDECK_REQUIRE_S3=1 TAPEDECK_REQUIRE_POSTGRES=1 bash scripts/with-s3.sh bash scripts/with-postgres.sh $(CARGO) nextest run --workspace --locked --no-fail-fast; \
 	else \
-		$(CARGO) test --workspace --locked --no-fail-fast; \
+		TAPEDECK_REQUIRE_S3=1 TAPEDECK_REQUIRE_POSTGRES=1 bash scripts/with-s3.sh bash scripts/with-postgres.sh $(CARGO) test --workspace --locked --no-fail-fast; \
 	fi
 
 test-js: deps

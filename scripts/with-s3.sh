@@ -12,11 +12,21 @@
 #   TAPEDECK_TEST_S3_SECRET_ACCESS_KEY  fixed test secret key
 #   TAPEDECK_TEST_S3_BUCKET             a bucket (tests isolate themselves by key prefix)
 #   TAPEDECK_TEST_S3_BUCKET_2           a second bucket (a second storage region)
-# runs CMD, and stops the server when CMD ends (its exit status is this script's).
+# runs CMD, and stops the server when CMD ends (its exit status is this script's). When
+# TAPEDECK_TEST_S3_ENDPOINT is set already, CMD just runs against that server.
 set -euo pipefail
 
+if [ $# -eq 0 ]; then
+  echo "usage: $0 CMD [ARGS...]" >&2
+  exit 2
+fi
+if [ -n "${TAPEDECK_TEST_S3_ENDPOINT:-}" ]; then
+  echo "with-s3: using the server in TAPEDECK_TEST_S3_ENDPOINT" >&2
+  exec "$@"
+fi
+
 S3S_FS_VERSION=0.14.1
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 if ! s3s-fs --version 2>/dev/null | grep -qF "$S3S_FS_VERSION"; then
   echo "with-s3: installing s3s-fs $S3S_FS_VERSION (a few minutes, once)" >&2

@@ -43,20 +43,22 @@ async function waitReady(url, child, output) {
 
 /**
  * Starts the server; returns { url, ingestKey, dataDir, output, halt, start, stop }:
- * `halt()` stops the process and keeps the data, `start()` starts it again on the same port,
- * `stop()` halts it and deletes the data dir.
+ * `halt()` stops the process and keeps the data, `kill()` ends it with SIGKILL (a crash),
+ * `start()` starts it again on the same port, `stop()` halts it and deletes the data dir.
+ * Options: `args` (more `serve` flags, e.g. a shared --database-url), `env` (more variables),
+ * `owner` (false: do not create the owner account, e.g. a second node of one database).
  */
-export async function startServer() {
+export async function startServer({ args = [], env: extraEnv = {}, owner = true } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tapedeck-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', RUST_BACKTRACE: '0' };
+  const env = { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', RUST_BACKTRACE: '0', ...extraEnv };
   let child = null;
   let output = '';
 
   async function start() {
     if (child !== null) return;
-    child = spawn(binary(), ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], { env });
+    child = spawn(binary(), ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...args], { env });
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     try {
@@ -76,15 +78,25 @@ export async function startServer() {
     await new Promise((r) => (running.exitCode !== null ? r() : running.once('exit', r)));
   }
 
+  async function kill() {
+    if (child === null) return;
+    const running = child;
+    child = null;
+    running.kill('SIGKILL');
+    await new Promise((r) => (running.exitCode !== null || running.signalCode !== null ? r() : running.once('exit', r)));
+  }
+
   await start();
   const ingestKey = /Ingest key of project "Default": (\S+)/.exec(output)?.[1];
-  if (!ingestKey) throw new Error(`no ingest key printed on first run:\n${output}`);
-  const created = spawnSync(
-    binary(),
-    ['admin', 'create-user', '--data-dir', dataDir, '--email', OWNER_EMAIL, '--password-stdin', '--org', 'Default', '--role', 'owner'],
-    { input: OWNER_PASSWORD, env },
-  );
-  if (created.status !== 0) throw new Error(`create-user failed: ${created.stderr}`);
+  if (owner) {
+    if (!ingestKey) throw new Error(`no ingest key printed on first run:\n${output}`);
+    const created = spawnSync(
+      binary(),
+      ['admin', 'create-user', '--data-dir', dataDir, ...args, '--email', OWNER_EMAIL, '--password-stdin', '--org', 'Default', '--role', 'owner'],
+      { input: OWNER_PASSWORD, env },
+    );
+    if (created.status !== 0) throw new Error(`create-user failed: ${created.stderr}`);
+  }
   return {
     url,
     ingestKey,
@@ -92,6 +104,7 @@ export async function startServer() {
     output: () => output,
     start,
     halt,
+    kill,
     async stop() {
       await halt();
       rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,9 @@
 //! one error policy (`error.rs`), and the web app and SDK files embedded at build time.
 
 mod assets;
+mod audit;
 mod auth;
+mod erasure;
 mod error;
 mod health;
 mod ingest;

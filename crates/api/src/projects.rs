@@ -16,13 +16,6 @@ use crate::json_body::JsonBody;
 use crate::state::AppState;
 
 /// Returns the user's role in the organization, if they belong to it.
-fn role_in<'a>(auth: &'a AuthUser, organization_id: &str) -> Option<&'a str> {
-    auth.memberships
-        .iter()
-        .find(|m| m.organization.id == organization_id)
-        .map(|m| m.role.as_str())
-}
-
 /// A project as the API answers it: `settings` holds what recorders receive, `can_manage`
 /// tells the web app whether to offer editing.
 fn project_json(auth: &AuthUser, project: &Project, settings: &ProjectSettings) -> Value {
@@ -33,7 +26,7 @@ fn project_json(auth: &AuthUser, project: &Project, settings: &ProjectSettings) 
         "ingest_key": project.ingest_key,
         "allowed_origins": settings.allowed_origins,
         "settings": settings,
-        "can_manage": role_in(auth, &project.organization_id).is_some_and(can_manage_project),
+        "can_manage": auth.role_in(&project.organization_id).is_some_and(can_manage_project),
     })
 }
 
@@ -86,7 +79,7 @@ pub async fn update_project_settings(
 ) -> Result<Json<Value>, ApiError> {
     require_same_origin(&headers)?;
     let project = readable_project(&state, &auth, &id).await?;
-    if !role_in(&auth, &project.organization_id).is_some_and(can_manage_project) {
+    if !auth.can_manage_org(&project.organization_id) {
         return Err(ApiError::Forbidden);
     }
     let patch = ProjectSettingsPatch::from_json(&body).map_err(ApiError::InvalidSettings)?;

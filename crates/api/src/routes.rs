@@ -1,12 +1,12 @@
 //! Every route of the server, in one place.
 
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
-use crate::{assets, auth, health, ingest, projects, recorder_config, sessions};
+use crate::{assets, auth, erasure, health, ingest, projects, recorder_config, sessions};
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
@@ -32,7 +32,14 @@ pub fn router(state: AppState) -> Router {
             patch(projects::update_project_settings),
         )
         .route("/api/v1/sessions", get(sessions::list_sessions))
-        .route("/api/v1/sessions/{id}", get(sessions::get_session))
+        .route(
+            "/api/v1/sessions/{id}",
+            get(sessions::get_session).delete(erasure::delete_session),
+        )
+        .route(
+            "/api/v1/end-users/{user_id}/data",
+            delete(erasure::erase_end_user),
+        )
         .route(
             "/api/v1/sessions/{id}/events",
             get(sessions::session_events),

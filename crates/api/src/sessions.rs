@@ -4,12 +4,14 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use serde_json::value::RawValue;
-use tapedeck_core::chunks;
-use tapedeck_store::{BlobOwner, SessionQuery, SessionRecord};
+use tapedeck_core::recording::{event_head, parse_range_query};
+use tapedeck_store::{
+    BlobOwner, SessionQuery, SessionRecord, StoreError, TimeRange, read_session_window,
+    stored_windows,
+};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -20,10 +22,6 @@ use crate::state::AppState;
 
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 200;
-/// Largest decoded segment read back; segments are written far below this.
-const MAX_SEGMENT_DECODED_BYTES: usize = 64 * 1024 * 1024;
-/// How many segment blobs are fetched at once.
-const SEGMENT_FETCH_CONCURRENCY: usize = 8;
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -89,104 +87,83 @@ pub async fn get_session(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let session = readable_session(&state, &auth, &id).await?;
-    let windows = window_ids(&state.meta.segments(&id).await?);
+    let windows = stored_windows(state.meta.as_ref(), &id).await?;
+    let windows = windows.into_iter().map(|w| w.window_id).collect();
     Ok(Json(session_json(&session, Some(windows))))
 }
 
+/// `?window=W&from=MS&to=MS`, read as text so every bad value answers `invalid_query`.
 #[derive(Debug, Deserialize)]
 pub struct EventsQuery {
     window: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
 }
 
+/// `GET /api/v1/sessions/{id}/events`: the events of one window the player needs to render
+/// `[from, to]` (docs/API.md): from the keyframe at or before `from` through `to`.
 pub async fn session_events(
     State(state): State<AppState>,
     auth: AuthUser,
     Path(id): Path<String>,
     Query(query): Query<EventsQuery>,
 ) -> Result<Response, ApiError> {
+    let range = parse_range_query(query.from.as_deref(), query.to.as_deref())
+        .map_err(ApiError::InvalidQuery)?;
+    if let Some(window) = &query.window
+        && !tapedeck_core::ids::is_valid_client_id(window)
+    {
+        return Err(ApiError::InvalidQuery("`window` is not a window id".into()));
+    }
     let session = readable_session(&state, &auth, &id).await?;
     let owner = blob_owner(&state, &session).await?;
-    let segments = state.meta.segments(&id).await?;
-    let windows = window_ids(&segments);
-    let window = match query.window {
-        Some(w) if windows.contains(&w) => w,
-        Some(_) => return Err(ApiError::NotFound),
-        None => windows.first().cloned().ok_or(ApiError::NotFound)?,
+    let start_ms = session.summary.started_at_ms;
+    let (from_ms, to_ms) = range.absolute(start_ms);
+    let read = read_session_window(
+        state.meta.as_ref(),
+        &state.recordings,
+        &owner,
+        &id,
+        query.window.as_deref(),
+        TimeRange { from_ms, to_ms },
+    )
+    .await
+    .map_err(|e| {
+        if let StoreError::Corrupt(why) = &e {
+            tracing::error!(session.id = %id, error = %why, "a stored recording does not read");
+        }
+        ApiError::from(e)
+    })?
+    .ok_or(ApiError::NotFound)?;
+    let events = &read.events;
+    let offset = |e: Option<&Box<RawValue>>| {
+        e.and_then(|e| event_head(e)).map(|h| h.timestamp - start_ms)
     };
-    let keys: Vec<String> = segments
-        .into_iter()
-        .filter(|s| s.window_id == window)
-        .map(|s| s.blob_key)
-        .collect();
-    let recordings = &state.recordings;
-    let owner = &owner;
-    let arrays: Vec<Vec<u8>> = futures::stream::iter(keys)
-        .map(|key: String| async move {
-            let compressed = recordings.get_opened(owner, &key).await?;
-            decode_segment(&compressed).map_err(|e| {
-                tracing::error!(blob.key = %key, error = %e, "a stored segment does not decode");
-                ApiError::Internal
-            })
-        })
-        .buffered(SEGMENT_FETCH_CONCURRENCY)
-        .try_collect()
-        .await?;
-    let head = json!({ "session_id": id, "window_id": window, "windows": windows });
-    let body = events_body(&head, &arrays)?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
-}
-
-/// Builds `{…head, "events": [...]}` from the segments' JSON arrays. Segments are spliced as
-/// bytes, without parsing the events again; only when the recorder had to split an event into
-/// chunks are the events parsed, so the chunks can be joined back into that event.
-fn events_body(head: &serde_json::Value, arrays: &[Vec<u8>]) -> Result<Vec<u8>, ApiError> {
-    let mut body = serde_json::to_vec(head).map_err(|_| ApiError::Internal)?;
+    let first_ms = offset(events.events.first());
+    let head = json!({
+        "session_id": id,
+        "window_id": read.window_id,
+        "windows": read.windows,
+        "range": {
+            "from": range.from_ms,
+            "to": range.to_ms,
+            "start_ms": first_ms,
+            "keyframe_ms": first_ms.filter(|_| events.keyframe),
+            "end_ms": offset(events.events.last()),
+            "has_more": events.has_more,
+        },
+    });
+    let mut body = serde_json::to_vec(&head).map_err(|_| ApiError::Internal)?;
     body.pop(); // the closing brace
     body.extend_from_slice(b",\"events\":[");
-    if arrays.iter().any(|a| chunks::may_contain_chunks(a)) {
-        let mut events: Vec<Box<RawValue>> = Vec::new();
-        for array in arrays {
-            let parsed: Vec<Box<RawValue>> = serde_json::from_slice(array).map_err(|e| {
-                tracing::error!(error = %e, "a stored segment is not a JSON array");
-                ApiError::Internal
-            })?;
-            events.extend(parsed);
-        }
-        let (events, report) = chunks::reassemble(events);
-        if report.incomplete > 0 {
-            tracing::warn!(
-                incomplete = report.incomplete,
-                "chunked events with missing parts were left out"
-            );
-        }
-        push_joined(&mut body, events.iter().map(|e| e.get().as_bytes()));
-    } else {
-        let inner = arrays
-            .iter()
-            .map(|a| {
-                a.strip_prefix(b"[")
-                    .and_then(|a| a.strip_suffix(b"]"))
-                    .unwrap_or_default()
-            })
-            .filter(|inner| !inner.is_empty());
-        push_joined(&mut body, inner);
-    }
+    push_joined(&mut body, events.events.iter().map(|e| e.get().as_bytes()));
     body.extend_from_slice(b"]}");
-    Ok(body)
-}
-
-fn decode_segment(compressed: &[u8]) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    zstd::stream::read::Decoder::new(compressed)?
-        .take(MAX_SEGMENT_DECODED_BYTES as u64)
-        .read_to_end(&mut out)?;
-    Ok(out)
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Loads a session the user may read; another organization's session is "not found", so ids
 /// cannot be probed across tenants.
-async fn readable_session(
+pub(crate) async fn readable_session(
     state: &AppState,
     auth: &AuthUser,
     id: &str,
@@ -205,16 +182,6 @@ async fn blob_owner(state: &AppState, session: &SessionRecord) -> Result<BlobOwn
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(BlobOwner::of(&project))
-}
-
-fn window_ids(segments: &[tapedeck_store::SegmentRecord]) -> Vec<String> {
-    let mut windows: Vec<String> = Vec::new();
-    for segment in segments {
-        if windows.last() != Some(&segment.window_id) {
-            windows.push(segment.window_id.clone());
-        }
-    }
-    windows
 }
 
 fn rfc3339(ms: i64) -> Option<String> {

@@ -44,7 +44,7 @@ async fn recorder_config(app: &TestApp, origin: Option<&str>) -> TestResponse {
 fn default_settings() -> Value {
     json!({"privacy": "balanced", "mask_selectors": [], "block_selectors": [],
            "ignore_selectors": [], "exclude_urls": [], "sample_rate": 1.0,
-           "capture_network": false, "capture_console": false})
+           "capture_network": false, "capture_console": false, "retention_days": 30})
 }
 
 #[tokio::test]
@@ -90,7 +90,8 @@ async fn settings_round_trip_partially_and_reach_recorders() {
     assert_eq!(second.status, StatusCode::OK);
     let expected = json!({"privacy": "strict", "mask_selectors": [".card", "#ssn"],
         "block_selectors": [], "ignore_selectors": [], "exclude_urls": ["https://shop.test/admin/*"],
-        "sample_rate": 0.25, "capture_network": false, "capture_console": true});
+        "sample_rate": 0.25, "capture_network": false, "capture_console": true,
+        "retention_days": 30});
     assert_eq!(
         second.json()["settings"],
         expected,

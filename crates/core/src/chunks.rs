@@ -254,7 +254,11 @@ mod tests {
         let mut events = vec![raw(r#"{"type":3,"timestamp":1,"data":{}}"#)];
         events.extend(parts.iter().cloned());
         let (kept, report) = reassemble_keeping_partial(events);
-        assert_eq!(kept.len(), parts.len() + 1, "the partial chunks stay in place");
+        assert_eq!(
+            kept.len(),
+            parts.len() + 1,
+            "the partial chunks stay in place"
+        );
         assert_eq!(report.incomplete, 1);
         let mut later = kept;
         later.push(last);

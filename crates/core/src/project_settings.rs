@@ -58,6 +58,8 @@ pub struct ProjectSettings {
     pub sample_rate: f64,
     pub capture_network: bool,
     pub capture_console: bool,
+    /// Days a session is kept after it ended; then retention deletes it (SPEC §6).
+    pub retention_days: u32,
     /// Origins allowed to send recordings (empty: every origin). Kept in the project's own
     /// `allowed_origins` column, which ingest reads, so serde leaves it out of the JSON.
     #[serde(skip)]
@@ -75,6 +77,7 @@ impl Default for ProjectSettings {
             sample_rate: 1.0,
             capture_network: false,
             capture_console: false,
+            retention_days: DEFAULT_RETENTION_DAYS,
             allowed_origins: Vec::new(),
         }
     }
@@ -91,6 +94,7 @@ pub struct ProjectSettingsPatch {
     pub sample_rate: Option<f64>,
     pub capture_network: Option<bool>,
     pub capture_console: Option<bool>,
+    pub retention_days: Option<u32>,
     pub allowed_origins: Option<Vec<String>>,
 }
 
@@ -143,9 +147,17 @@ impl ProjectSettings {
         if let Some(v) = p.capture_console {
             self.capture_console = v;
         }
+        if let Some(v) = p.retention_days {
+            self.retention_days = v;
+        }
         if let Some(v) = p.allowed_origins {
             self.allowed_origins = v;
         }
+    }
+
+    /// Sessions that ended before this instant are past retention at `now_ms`.
+    pub fn retention_cutoff_ms(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_sub(i64::from(self.retention_days) * 24 * 3600 * 1000)
     }
 
     /// Checks every field against the rules `ProjectSettingsPatch::from_json` enforces.
@@ -169,7 +181,8 @@ impl ProjectSettings {
             MAX_ALLOWED_ORIGINS,
             |o| check_origin(o).map(drop),
         )?;
-        check_sample_rate(self.sample_rate)
+        check_sample_rate(self.sample_rate)?;
+        check_retention_days(i64::from(self.retention_days))
     }
 }
 
@@ -233,6 +246,13 @@ impl ProjectSettingsPatch {
                         patch.capture_console = Some(flag);
                     }
                 }
+                "retention_days" => {
+                    let days = value
+                        .as_i64()
+                        .ok_or_else(|| error(key, "must be a whole number of days"))?;
+                    check_retention_days(days)?;
+                    patch.retention_days = Some(days as u32);
+                }
                 _ => return Err(error(key, "is not a project setting")),
             }
         }
@@ -242,6 +262,22 @@ impl ProjectSettingsPatch {
     /// Returns true when the patch changes nothing.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+}
+
+/// Default days sessions are kept (SPEC §6).
+pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+/// Longest retention a project may set: ten years.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
+fn check_retention_days(days: i64) -> Result<(), SettingsError> {
+    if (1..=i64::from(MAX_RETENTION_DAYS)).contains(&days) {
+        Ok(())
+    } else {
+        Err(error(
+            "retention_days",
+            format!("must be from 1 to {MAX_RETENTION_DAYS} days"),
+        ))
     }
 }
 
@@ -394,7 +430,7 @@ mod tests {
             serde_json::to_value(&settings).unwrap(),
             json!({"privacy": "balanced", "mask_selectors": [], "block_selectors": [],
                    "ignore_selectors": [], "exclude_urls": [], "sample_rate": 1.0,
-                   "capture_network": false, "capture_console": false})
+                   "capture_network": false, "capture_console": false, "retention_days": 30})
         );
     }
 
@@ -415,6 +451,21 @@ mod tests {
     }
 
     #[test]
+    fn retention_cuts_off_whole_days_before_now() {
+        let settings = ProjectSettings {
+            retention_days: 2,
+            ..Default::default()
+        };
+        assert_eq!(
+            settings.retention_cutoff_ms(10 * 86_400_000),
+            8 * 86_400_000
+        );
+        assert_eq!(settings.retention_cutoff_ms(0), -2 * 86_400_000);
+        let p = patch(json!({"retention_days": 90})).unwrap();
+        assert_eq!(p.retention_days, Some(90));
+    }
+
+    #[test]
     fn entries_are_trimmed_and_origins_normalized() {
         let p = patch(json!({"mask_selectors": ["  .card  "],
                              "allowed_origins": ["HTTPS://Shop.Test/", "http://127.0.0.1:8080"]}))
@@ -432,6 +483,9 @@ mod tests {
         assert_eq!(field_of(json!({"sample_rate": 1.5})), "sample_rate");
         assert_eq!(field_of(json!({"sample_rate": -0.1})), "sample_rate");
         assert_eq!(field_of(json!({"sample_rate": "1"})), "sample_rate");
+        assert_eq!(field_of(json!({"retention_days": 0})), "retention_days");
+        assert_eq!(field_of(json!({"retention_days": 3651})), "retention_days");
+        assert_eq!(field_of(json!({"retention_days": 7.5})), "retention_days");
         assert_eq!(field_of(json!({"capture_network": 1})), "capture_network");
         assert_eq!(field_of(json!({"mask_selectors": "a"})), "mask_selectors");
         assert_eq!(

@@ -5,12 +5,15 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use tapedeck_store::{MasterKey, MetaStore, NewProject, Organization, rotate_master_key};
+use tapedeck_store::erase::erase_session;
+use tapedeck_store::{
+    AuditEntry, MasterKey, MetaStore, NewProject, Organization, rotate_master_key,
+};
 
 use crate::bootstrap::{new_ingest_key, now_ms};
 use crate::config::Config;
 use crate::keys;
-use crate::serve::open_meta;
+use crate::serve::{open_meta, open_stores};
 
 const ROLES: &[&str] = &["owner", "admin", "member", "viewer"];
 
@@ -37,6 +40,18 @@ pub enum AdminCommand {
         /// An origin allowed to send recordings (repeatable; none means every origin).
         #[arg(long = "allowed-origin")]
         allowed_origins: Vec<String>,
+        /// The storage region its recordings live in, for good (a configured region name).
+        #[arg(long, default_value = tapedeck_store::DEFAULT_REGION)]
+        region: String,
+    },
+    /// Deletes every session (blobs and rows) of one end user in an organization (GDPR/CCPA
+    /// erasure), and audits it.
+    EraseEndUser {
+        #[arg(long, default_value = "Default")]
+        org: String,
+        /// The end user's id, as the SDK's `identify` gave it.
+        #[arg(long)]
+        user_id: String,
     },
     /// Re-wraps every organization's data key with a new master key. Recordings are not
     /// rewritten. Afterwards point `encryption_key_file` (or TAPEDECK_ENCRYPTION_KEY) at the new
@@ -93,24 +108,57 @@ pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
             org,
             name,
             allowed_origins,
+            region,
         } => {
+            config.check_region(&region)?;
             let org = organization(meta.as_ref(), &org).await?;
             let project = NewProject {
                 organization_id: org.id.clone(),
                 name,
                 ingest_key: new_ingest_key(),
                 allowed_origins,
-                region: tapedeck_store::DEFAULT_REGION.into(),
+                region,
             };
             let project = meta
                 .create_project(&project, now_ms())
                 .await
                 .context("creating the project")?;
             println!(
-                "Created project \"{}\" in \"{}\". Ingest key:",
-                project.name, org.name
+                "Created project \"{}\" in \"{}\" (storage region {}). Ingest key:",
+                project.name, org.name, project.region
             );
             println!("{}", project.ingest_key);
+        }
+        AdminCommand::EraseEndUser { org, user_id } => {
+            let org = meta
+                .organization_by_name(&org)
+                .await?
+                .with_context(|| format!("no organization named {org:?}"))?;
+            let (_, recordings) = open_stores(config).await?;
+            let sessions = meta.end_user_sessions(&org.id, &user_id).await?;
+            let mut erased_ids = Vec::new();
+            for (i, session) in sessions.iter().enumerate() {
+                eprintln!("erasing session {} ({}/{})", session.id, i + 1, sessions.len());
+                if erase_session(meta.as_ref(), &recordings, session).await?.rows_deleted {
+                    erased_ids.push(session.id.clone());
+                }
+            }
+            meta.append_audit(&AuditEntry {
+                id: tapedeck_core::ids::new_id(),
+                organization_id: Some(org.id.clone()),
+                at_ms: now_ms(),
+                actor: "cli".into(),
+                action: "end_user.erase".into(),
+                target: format!("end_user:{user_id}"),
+                ip: None,
+                details: serde_json::json!({ "sessions": erased_ids }),
+            })
+            .await?;
+            println!(
+                "Erased {} session(s) of end user {user_id:?} in \"{}\".",
+                erased_ids.len(),
+                org.name
+            );
         }
         AdminCommand::RotateKey {
             new_key_file,
@@ -123,7 +171,10 @@ pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 MasterKey::load_file(&new_key_file)?
             };
             if new.id() == old.id() {
-                bail!("the new key is the key in use ({}): nothing to rotate", old.id());
+                bail!(
+                    "the new key is the key in use ({}): nothing to rotate",
+                    old.id()
+                );
             }
             let count = rotate_master_key(meta.as_ref(), &old, &new).await?;
             println!(

@@ -2,10 +2,19 @@
 //! `--config FILE`) < `TAPEDECK_*` environment variables < command-line flags. Every key is
 //! documented in docs/CONFIG.md and printed, annotated, by `tapedeck config print`.
 
+mod storage;
+#[cfg(test)]
+mod storage_tests;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::Deserialize;
+use tapedeck_store::{BlobRegions, DEFAULT_REGION, S3Credentials};
+
+pub use storage::RegionConfig;
+use storage::{RegionLayer, S3Layer, Secret};
 
 /// Every key, as a file, the environment or flags may give it.
 #[derive(Debug, Default, Clone, Deserialize, clap::Args)]
@@ -32,6 +41,23 @@ pub struct ConfigLayer {
     /// Seconds without a batch after which a session stops being live [default: 300]
     #[arg(long, global = true)]
     pub session_idle_secs: Option<u64>,
+    /// Access key id for s3:// blob stores [default: AWS_ACCESS_KEY_ID]
+    #[arg(long, global = true)]
+    pub s3_access_key_id: Option<String>,
+    /// Secret key for s3:// blob stores: file or env only (a flag would show in `ps`).
+    #[arg(skip)]
+    pub s3_secret_access_key: Option<Secret>,
+    /// Session token for temporary S3 credentials: file or env only.
+    #[arg(skip)]
+    pub s3_session_token: Option<Secret>,
+    /// Named storage regions: `[regions.NAME]` tables.
+    #[arg(skip)]
+    #[serde(default)]
+    pub regions: BTreeMap<String, RegionLayer>,
+    /// A named storage region's blob store (repeatable) [file: [regions.NAME] blob_store]
+    #[arg(long = "region-blob-store", value_name = "NAME=URL", value_parser = storage::parse_region_flag, global = true)]
+    #[serde(skip)]
+    pub region_blob_stores: Vec<(String, String)>,
 }
 
 impl ConfigLayer {
@@ -49,11 +75,37 @@ impl ConfigLayer {
                         .context("TAPEDECK_SESSION_IDLE_SECS must be a whole number")
                 })
                 .transpose()?,
+            s3_access_key_id: get("TAPEDECK_S3_ACCESS_KEY_ID"),
+            s3_secret_access_key: get("TAPEDECK_S3_SECRET_ACCESS_KEY").map(Secret),
+            s3_session_token: get("TAPEDECK_S3_SESSION_TOKEN").map(Secret),
+            regions: BTreeMap::new(),
+            region_blob_stores: Vec::new(),
         })
     }
 
+    /// The `AWS_*` credential variables, the layer under the config file.
+    fn from_aws_env(get: impl Fn(&str) -> Option<String>) -> Self {
+        let s3 = S3Layer::from_aws_env(&get);
+        Self {
+            s3_access_key_id: s3.s3_access_key_id,
+            s3_secret_access_key: s3.s3_secret_access_key,
+            s3_session_token: s3.s3_session_token,
+            ..Self::default()
+        }
+    }
+
+    /// The region flags folded into the region tables.
+    fn regions(&mut self) -> BTreeMap<String, RegionLayer> {
+        let mut regions = std::mem::take(&mut self.regions);
+        for (name, url) in self.region_blob_stores.drain(..) {
+            regions.entry(name).or_default().blob_store = Some(url);
+        }
+        regions
+    }
+
     /// Returns this layer with the gaps filled from `lower`.
-    fn over(self, lower: ConfigLayer) -> ConfigLayer {
+    fn over(mut self, mut lower: ConfigLayer) -> ConfigLayer {
+        let regions = storage::merge_regions(self.regions(), lower.regions());
         ConfigLayer {
             listen: self.listen.or(lower.listen),
             data_dir: self.data_dir.or(lower.data_dir),
@@ -62,6 +114,11 @@ impl ConfigLayer {
             encryption_key_file: self.encryption_key_file.or(lower.encryption_key_file),
             public_url: self.public_url.or(lower.public_url),
             session_idle_secs: self.session_idle_secs.or(lower.session_idle_secs),
+            s3_access_key_id: self.s3_access_key_id.or(lower.s3_access_key_id),
+            s3_secret_access_key: self.s3_secret_access_key.or(lower.s3_secret_access_key),
+            s3_session_token: self.s3_session_token.or(lower.s3_session_token),
+            regions,
+            region_blob_stores: Vec::new(),
         }
     }
 }
@@ -77,17 +134,52 @@ pub struct Config {
     pub encryption_key_file: Option<PathBuf>,
     pub public_url: String,
     pub session_idle_secs: u64,
+    /// Credentials for `s3://` blob stores (every region that names none of its own).
+    pub s3_credentials: Option<S3Credentials>,
+    /// The named storage regions beside `default` (which is `blob_store`).
+    pub regions: BTreeMap<String, RegionConfig>,
+}
+
+impl Config {
+    /// Opens the blob store of every storage region (no request is sent yet).
+    pub fn blob_regions(&self) -> anyhow::Result<BlobRegions> {
+        storage::open_regions(
+            &self.blob_store,
+            self.s3_credentials.as_ref(),
+            &self.regions,
+        )
+    }
+
+    /// `Ok` when `region` is configured; else an error naming the configured ones.
+    pub fn check_region(&self, region: &str) -> anyhow::Result<()> {
+        if region == DEFAULT_REGION || self.regions.contains_key(region) {
+            return Ok(());
+        }
+        let mut names = vec![DEFAULT_REGION.to_string()];
+        names.extend(self.regions.keys().cloned());
+        anyhow::bail!(
+            "unknown storage region {region:?}: configured are {} (add one with [regions.NAME] \
+             blob_store in the config file)",
+            names.join(", ")
+        )
+    }
 }
 
 /// Resolves the configuration from the flags, the environment and the config file.
 pub fn load(flags: ConfigLayer, config_file: Option<&Path>) -> anyhow::Result<Config> {
-    let env = ConfigLayer::from_env(|key| std::env::var(key).ok().filter(|v| !v.is_empty()))?;
+    let get = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+    let mut env = ConfigLayer::from_env(get)?;
+    env.regions = storage::regions_from_env(
+        std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
+    )?;
     let file = match config_file {
         Some(path) => read_file(path)?,
         None if Path::new("tapedeck.toml").exists() => read_file(Path::new("tapedeck.toml"))?,
         None => ConfigLayer::default(),
     };
-    resolve(flags.over(env).over(file))
+    let aws = ConfigLayer::from_aws_env(get);
+    resolve(flags.over(env).over(file).over(aws))
 }
 
 fn read_file(path: &Path) -> anyhow::Result<ConfigLayer> {
@@ -96,7 +188,13 @@ fn read_file(path: &Path) -> anyhow::Result<ConfigLayer> {
     toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
 }
 
-fn resolve(layer: ConfigLayer) -> anyhow::Result<Config> {
+fn resolve(mut layer: ConfigLayer) -> anyhow::Result<Config> {
+    let regions = storage::resolve_regions(layer.regions())?;
+    let s3_credentials = storage::resolve_s3(S3Layer {
+        s3_access_key_id: layer.s3_access_key_id,
+        s3_secret_access_key: layer.s3_secret_access_key,
+        s3_session_token: layer.s3_session_token,
+    })?;
     let listen = layer.listen.unwrap_or_else(|| "127.0.0.1:7070".into());
     let data_dir = layer
         .data_dir
@@ -110,6 +208,7 @@ fn resolve(layer: ConfigLayer) -> anyhow::Result<Config> {
     let blob_store = layer
         .blob_store
         .unwrap_or_else(|| format!("file://{}", data_dir.join("blobs").display()));
+    tapedeck_store::check_blob_store_url(&blob_store).context("blob_store")?;
     let public_url = layer
         .public_url
         .unwrap_or_else(|| format!("http://{listen}"))
@@ -123,6 +222,8 @@ fn resolve(layer: ConfigLayer) -> anyhow::Result<Config> {
         encryption_key_file: layer.encryption_key_file,
         public_url,
         session_idle_secs: layer.session_idle_secs.unwrap_or(300),
+        s3_credentials,
+        regions,
     })
 }
 
@@ -138,8 +239,18 @@ data_dir = "./tapedeck-data"
 # Metadata database. Default: sqlite://<data_dir>/tapedeck.db (postgres://… for scale-out, coming).
 # database_url = "sqlite://./tapedeck-data/tapedeck.db"
 
-# Where recordings are stored. Default: file://<data_dir>/blobs (s3://… coming).
+# Where recordings are stored (the "default" storage region). Default: file://<data_dir>/blobs.
+# S3-compatible (AWS S3, Cloudflare R2, MinIO): s3://BUCKET[/PREFIX]?endpoint=URL&region=NAME&path_style=BOOL
+# (endpoint: omit for AWS; path_style: default true with an endpoint, false without).
 # blob_store = "file:///var/lib/tapedeck/blobs"
+# blob_store = "s3://recordings?endpoint=https://minio.internal:9000&region=us-east-1"
+
+# S3 credentials: never in the URL. The TAPEDECK_S3_ACCESS_KEY_ID / _SECRET_ACCESS_KEY /
+# _SESSION_TOKEN env vars override these; AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+# AWS_SESSION_TOKEN are used when neither sets them. No flag takes the secret.
+# s3_access_key_id = "AKIA…"
+# s3_secret_access_key = "…"
+# s3_session_token = "…"
 
 # The master encryption key (64 hex characters, e.g. `openssl rand -hex 32 > master.key`).
 # Recordings are always encrypted at rest with per-organization data keys wrapped by this key.
@@ -154,6 +265,13 @@ data_dir = "./tapedeck-data"
 
 # Seconds without a new batch after which a session is no longer shown as live.
 session_idle_secs = 300
+
+# Named storage regions (data residency), beside "default" = blob_store. A project is pinned to
+# one at creation (`tapedeck admin create-project --region eu`) and its recordings never leave
+# it. Names: 1 to 32 of a-z, 0-9, '-'. Each may carry its own s3_* credentials. Tables go last.
+# Env: TAPEDECK_REGIONS__EU__BLOB_STORE=s3://…   Flag: --region-blob-store eu=s3://…
+# [regions.eu]
+# blob_store = "s3://recordings-eu?region=eu-central-1"
 "#;
 
 #[cfg(test)]

@@ -6,12 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use tapedeck_api::{ApiConfig, AppState};
-use tapedeck_store::{
-    BlobRegions, MetaStore, RecordingStore, Vault, open_blob_store, open_meta_store,
-};
+use tapedeck_store::{MetaStore, RecordingStore, Vault, open_meta_store};
 
-use crate::{bootstrap, keys};
 use crate::config::Config;
+use crate::{bootstrap, keys};
 
 /// How often idle sessions are looked for.
 const IDLE_SWEEP_INTERVAL: Duration = Duration::from_secs(15);
@@ -19,8 +17,8 @@ const IDLE_SWEEP_INTERVAL: Duration = Duration::from_secs(15);
 /// Opens and migrates the configured stores.
 pub async fn open_stores(config: &Config) -> anyhow::Result<(Arc<dyn MetaStore>, RecordingStore)> {
     let meta = open_meta(config).await?;
-    let blobs = open_blob_store(&config.blob_store).context("opening the blob store")?;
-    let regions = BlobRegions::single(blobs);
+    let regions = config.blob_regions()?;
+    tracing::info!(regions = %regions.describe(), "blob stores");
     let vault = Arc::new(Vault::new(meta.clone(), keys::master_key(config)?));
     Ok((meta, RecordingStore::new(regions, vault)))
 }

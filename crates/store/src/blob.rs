@@ -101,6 +101,25 @@ pub fn open_blob_store(url: &str) -> Result<Arc<dyn BlobStore>, StoreError> {
     open_blob_store_with(url, credentials.as_ref())
 }
 
+/// Checks a blob store URL without opening anything (config loading reports mistakes early).
+pub fn check_blob_store_url(url: &str) -> Result<(), StoreError> {
+    if url.starts_with("file://") || url == "memory://" {
+        Ok(())
+    } else if url.starts_with("s3:") {
+        parse_s3_url(url).map(|_| ())
+    } else {
+        Err(unsupported(url))
+    }
+}
+
+/// Names only the scheme: the rest of an unknown URL might hold a secret.
+fn unsupported(url: &str) -> StoreError {
+    let scheme = url.split_once("://").map_or("(none)", |(scheme, _)| scheme);
+    StoreError::Config(format!(
+        "unsupported blob_store scheme {scheme:?}: use file:///path, s3://bucket?… or memory://"
+    ))
+}
+
 /// [`open_blob_store`] with the S3 credentials given (ignored by the other schemes).
 pub fn open_blob_store_with(
     url: &str,
@@ -124,10 +143,6 @@ pub fn open_blob_store_with(
     } else if url.starts_with("s3:") {
         Ok(Arc::new(s3::open_s3(url, s3_credentials)?))
     } else {
-        // Only the scheme: the rest of an unknown URL might hold a secret.
-        let scheme = url.split_once("://").map_or("(none)", |(scheme, _)| scheme);
-        Err(StoreError::Config(format!(
-            "unsupported blob_store scheme {scheme:?}: use file:///path, s3://bucket?… or memory://"
-        )))
+        Err(unsupported(url))
     }
 }

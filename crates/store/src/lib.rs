@@ -4,6 +4,8 @@
 //! and `Arc<dyn BlobStore>`.
 
 mod blob;
+mod compaction_meta;
+pub mod erase;
 mod error;
 mod meta;
 mod postgres;
@@ -11,18 +13,24 @@ mod recording_store;
 mod regions;
 mod sqlite;
 mod vault;
+mod window_reader;
 
 pub use blob::{
-    BlobStore, ObjectBlobStore, S3Credentials, S3Location, open_blob_store, open_blob_store_with,
-    parse_s3_url,
+    BlobStore, ObjectBlobStore, S3Credentials, S3Location, check_blob_store_url, open_blob_store,
+    open_blob_store_with, parse_s3_url,
 };
+pub use compaction_meta::*;
 pub use error::StoreError;
 pub use meta::*;
 pub use postgres::PgMetaStore;
 pub use recording_store::{BlobOwner, RecordingStore};
 pub use regions::{BlobRegions, DEFAULT_REGION, check_region_name};
-pub use vault::{MasterKey, SEAL_OVERHEAD, Vault, rotate_master_key};
 pub use sqlite::SqliteMetaStore;
+pub use window_reader::{
+    MAX_SEGMENT_DECODED_BYTES, SessionWindow, StoredWindow, TimeRange, WindowEvents, heads_of,
+    load_window, read_session_window, read_window, stored_windows,
+};
+pub use vault::{MasterKey, SEAL_OVERHEAD, Vault, rotate_master_key};
 
 use std::sync::Arc;
 

@@ -5,6 +5,7 @@ use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
 use tapedeck_core::{BatchFacts, BatchMeta, SessionSummary};
 
 use crate::StoreError;
+use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -238,6 +239,27 @@ pub trait MetaStore: Send + Sync {
     async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionRecord>>;
     /// A session's segments ordered by window (first recorded first), then seq.
     async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>>;
+    /// Every project with its settings (retention sweeps them all).
+    async fn all_projects(&self) -> Result<Vec<ProjectWithSettings>>;
+    /// Ids of the project's sessions, no longer recording, whose last batch arrived before
+    /// `ingested_before_ms` (server time: a recorder's clock cannot make a session expire early
+    /// or never); oldest first, at most `limit`.
+    async fn sessions_last_ingested_before(
+        &self,
+        project_id: &str,
+        ingested_before_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<String>>;
+    /// The sessions of one end user (by the id the SDK's `identify` gave) in an organization.
+    async fn end_user_sessions(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Vec<SessionRecord>>;
+    /// Deletes a session's rows (segments, searchable events, recordings with it); returns
+    /// false when there was no such session. Its blobs are the caller's to delete first.
+    async fn delete_session(&self, id: &str) -> Result<bool>;
+
     /// The organization's data key, if it has one.
     async fn data_key(&self, organization_id: &str) -> Result<Option<WrappedDataKey>>;
     /// Stores `key` unless the organization has a data key already; returns the one stored.
@@ -250,6 +272,48 @@ pub trait MetaStore: Send + Sync {
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;
     async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
 
-    /// Marks `recording` sessions with no batch since `idle_before_ms` as `ready`; returns how many.
+    /// Marks `recording` sessions with no batch since `idle_before_ms` as `ready` and enqueues a
+    /// `compact` job for each, in one transaction; returns how many.
     async fn mark_idle_sessions(&self, idle_before_ms: i64, now_ms: i64) -> Result<u64>;
+
+    // Compaction (format v1) and background jobs: `compaction_meta.rs` has the records.
+
+    /// A session's compacted windows (their recordings), in no particular order.
+    async fn recordings(&self, session_id: &str) -> Result<Vec<RecordingRecord>>;
+    /// Commits a compaction in one transaction: upserts each window's recording, marks the
+    /// folded segments compacted, and sets the session's stored size. Returns the blob keys no
+    /// longer referenced (the replaced recordings, the compacted segments), for the caller to
+    /// delete after the commit. `Conflict` (and no change) when a window's generation is not the
+    /// one the compaction read.
+    async fn replace_segments_with_recording(&self, swap: &CompactionSwap) -> Result<Vec<String>>;
+    /// Enqueues a job unless one of this kind and target is waiting (not claimed, not done);
+    /// returns whether it was enqueued.
+    async fn enqueue_job(
+        &self,
+        kind: &str,
+        target: &str,
+        run_after_ms: i64,
+        now_ms: i64,
+    ) -> Result<bool>;
+    /// Claims the oldest due job of these kinds that is waiting or whose lease expired, for
+    /// `lease_ms`: no other worker gets it until then.
+    async fn claim_job(
+        &self,
+        kinds: &[&str],
+        worker_id: &str,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Option<Job>>;
+    /// Marks a job this worker holds done; false when it holds it no longer (lease lost).
+    async fn complete_job(&self, id: i64, worker_id: &str, now_ms: i64) -> Result<bool>;
+    /// Records a failure of a job this worker holds: it runs again from `retry_at_ms`, or never
+    /// (`None`: it is done, with the error kept). False when the worker holds it no longer.
+    async fn fail_job(
+        &self,
+        id: i64,
+        worker_id: &str,
+        error: &str,
+        retry_at_ms: Option<i64>,
+        now_ms: i64,
+    ) -> Result<bool>;
 }

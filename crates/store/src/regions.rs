@@ -124,7 +124,10 @@ mod tests {
         assert_eq!(regions.names(), ["default", "eu", "us"]);
         assert!(regions.get("eu").is_ok());
         assert!(matches!(regions.get("asia"), Err(StoreError::Config(_))));
-        assert!(matches!(open(&[("Bad", "memory://")]), Err(StoreError::Config(_))));
+        assert!(matches!(
+            open(&[("Bad", "memory://")]),
+            Err(StoreError::Config(_))
+        ));
         assert!(matches!(
             open(&[("default", "memory://")]),
             Err(StoreError::Config(m)) if m.contains("taken")
@@ -133,6 +136,9 @@ mod tests {
             open(&[("eu", "memory://"), ("eu", "memory://")]),
             Err(StoreError::Config(m)) if m.contains("twice")
         ));
-        assert!(matches!(open(&[("eu", "ftp://x")]), Err(StoreError::Config(_))));
+        assert!(matches!(
+            open(&[("eu", "ftp://x")]),
+            Err(StoreError::Config(_))
+        ));
     }
 }

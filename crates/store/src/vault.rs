@@ -142,7 +142,13 @@ impl MasterKey {
         let aad = wrap_aad(&stored.organization_id, &stored.id);
         let plain = Zeroizing::new(
             self.cipher()
-                .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: &aad })
+                .decrypt(
+                    XNonce::from_slice(nonce),
+                    Payload {
+                        msg: sealed,
+                        aad: &aad,
+                    },
+                )
                 .map_err(|_| corrupt())?,
         );
         let key: [u8; 32] = plain.as_slice().try_into().map_err(|_| corrupt())?;
@@ -190,7 +196,9 @@ impl Sealer for OrgSealer {
 
     fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, SealError> {
         if sealed.len() < SEAL_OVERHEAD || &sealed[..MAGIC.len()] != MAGIC {
-            return Err(SealError::Malformed("not a sealed part (no TDS1 header)".into()));
+            return Err(SealError::Malformed(
+                "not a sealed part (no TDS1 header)".into(),
+            ));
         }
         let key_id = &sealed[MAGIC.len()..MAGIC.len() + KEY_ID_LEN];
         if key_id != self.key_id {

@@ -111,7 +111,10 @@ async fn round_trip_and_overwrite(f: Fixture) {
 
 async fn missing_is_not_found(f: Fixture) {
     let store = f.store.as_ref();
-    assert!(matches!(store.get("nope/x").await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.get("nope/x").await,
+        Err(StoreError::NotFound)
+    ));
     assert!(matches!(
         store.get_range("nope/x", 0..1).await,
         Err(StoreError::NotFound)
@@ -122,7 +125,10 @@ async fn get_range_reads_only_the_range(f: Fixture) {
     let store = f.store.as_ref();
     store.put("r", bytes("0123456789")).await.unwrap();
     assert_eq!(store.get_range("r", 1..4).await.unwrap(), bytes("123"));
-    assert_eq!(store.get_range("r", 0..10).await.unwrap(), bytes("0123456789"));
+    assert_eq!(
+        store.get_range("r", 0..10).await.unwrap(),
+        bytes("0123456789")
+    );
     assert_eq!(store.get_range("r", 9..10).await.unwrap(), bytes("9"));
 }
 
@@ -197,15 +203,9 @@ async fn s3_refuses_a_wrong_secret() {
     let url = server.url(&server.bucket);
     let forged = open_blob_store_with(&url, Some(&wrong)).unwrap();
     let refused = forged.put("k", bytes("forged")).await.unwrap_err();
-    assert!(
-        !matches!(refused, StoreError::NotFound),
-        "put: {refused:?}"
-    );
+    assert!(!matches!(refused, StoreError::NotFound), "put: {refused:?}");
     let refused = forged.get("k").await.unwrap_err();
-    assert!(
-        !matches!(refused, StoreError::NotFound),
-        "get: {refused:?}"
-    );
+    assert!(!matches!(refused, StoreError::NotFound), "get: {refused:?}");
     // Nothing was written by the refused put.
     let honest = open_blob_store_with(&url, Some(&server.credentials)).unwrap();
     assert!(matches!(honest.get("k").await, Err(StoreError::NotFound)));
@@ -217,14 +217,22 @@ async fn s3_refuses_a_wrong_secret() {
 async fn regions_keep_blobs_apart(regions: BlobRegions) {
     let eu = regions.get("eu").unwrap();
     let default = regions.get(tapedeck_store::DEFAULT_REGION).unwrap();
-    eu.put("recordings/p/s/w/1", bytes("eu bytes")).await.unwrap();
-    assert_eq!(eu.get("recordings/p/s/w/1").await.unwrap(), bytes("eu bytes"));
+    eu.put("recordings/p/s/w/1", bytes("eu bytes"))
+        .await
+        .unwrap();
+    assert_eq!(
+        eu.get("recordings/p/s/w/1").await.unwrap(),
+        bytes("eu bytes")
+    );
     assert!(matches!(
         default.get("recordings/p/s/w/1").await,
         Err(StoreError::NotFound)
     ));
     assert!(default.list_prefix("recordings").await.unwrap().is_empty());
-    default.put("recordings/p/s/w/2", bytes("home")).await.unwrap();
+    default
+        .put("recordings/p/s/w/2", bytes("home"))
+        .await
+        .unwrap();
     assert_eq!(
         eu.list_prefix("recordings").await.unwrap(),
         ["recordings/p/s/w/1"]

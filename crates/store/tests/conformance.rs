@@ -5,6 +5,8 @@
 //! A new case is an `async fn(Fixture)` here (or in `conformance/`) plus its name in the list
 //! at the bottom.
 
+#[path = "conformance/compaction.rs"]
+mod compaction;
 #[path = "conformance/engines.rs"]
 mod engines;
 // The testkit's helper, included by path: depending on the testkit crate would build the API.
@@ -17,6 +19,11 @@ use tapedeck_core::project_settings::{PrivacyLevel, ProjectSettings, ProjectSett
 use tapedeck_core::{BatchFacts, BatchMeta, PageVisit};
 use tapedeck_store::*;
 
+use compaction::{
+    concurrent_claims_take_each_job_once, idle_sessions_enqueue_their_compaction,
+    jobs_are_leased_retried_and_completed_by_their_holder,
+    recordings_replace_the_segments_they_fold_in,
+};
 use engines::{
     concurrent_batches_of_one_session_on_two_stores_all_land,
     nul_characters_from_the_recorder_do_not_fail_a_batch, text_orders_bytewise,
@@ -448,6 +455,10 @@ macro_rules! conformance_suite {
                 concurrent_batches_of_one_session_on_two_stores_all_land,
                 text_orders_bytewise,
                 nul_characters_from_the_recorder_do_not_fail_a_batch,
+                recordings_replace_the_segments_they_fold_in,
+                jobs_are_leased_retried_and_completed_by_their_holder,
+                concurrent_claims_take_each_job_once,
+                idle_sessions_enqueue_their_compaction,
             );
         }
     };

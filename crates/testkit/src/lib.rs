@@ -159,6 +159,17 @@ impl TestApp {
         cookie.split(';').next().expect("name=value").to_string()
     }
 
+    /// DELETEs `uri` with the login cookie, as the same-origin web app does.
+    pub async fn delete(&self, uri: &str, cookie: &str) -> TestResponse {
+        let request = Request::builder()
+            .method(Method::DELETE)
+            .uri(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request");
+        self.send(request).await
+    }
+
     /// GETs `uri` with the login cookie.
     pub async fn get(&self, uri: &str, cookie: &str) -> TestResponse {
         let request = Request::builder()

@@ -26,6 +26,26 @@ impl AuthUser {
             .any(|m| m.organization.id == organization_id)
     }
 
+    /// The user's role in the organization, if a member.
+    pub fn role_in(&self, organization_id: &str) -> Option<&str> {
+        self.memberships
+            .iter()
+            .find(|m| m.organization.id == organization_id)
+            .map(|m| m.role.as_str())
+    }
+
+    /// Returns true when the user may change the organization's projects and recordings
+    /// (delete, erase). Issue 8's role policy replaces this in one place.
+    pub fn can_manage_org(&self, organization_id: &str) -> bool {
+        self.role_in(organization_id)
+            .is_some_and(tapedeck_core::project_settings::can_manage_project)
+    }
+
+    /// A stable name of the actor for the audit log.
+    pub fn actor(&self) -> String {
+        format!("user:{}", self.user.id)
+    }
+
     pub fn organization_ids(&self) -> Vec<String> {
         self.memberships
             .iter()

@@ -108,13 +108,19 @@ mod tests {
         let h = heads(&[0, 4, 2, 3, 3, 3, 3, 4, 3, 3, 2, 3]);
         let sizes = vec![10; h.len()];
         let blocks = cut_blocks(&h, &sizes, 1000);
-        let spans: Vec<_> = blocks.iter().map(|b| (b.events.clone(), b.keyframe)).collect();
+        let spans: Vec<_> = blocks
+            .iter()
+            .map(|b| (b.events.clone(), b.keyframe))
+            .collect();
         assert_eq!(spans, [(0..1, false), (1..10, true), (10..12, true)]);
 
         // Small target: every event would be cut, except inside the meta..snapshot group.
         let h = heads(&[4, 5, 5, 2, 3, 3]);
         let blocks = cut_blocks(&h, &[10; 6], 5);
-        let spans: Vec<_> = blocks.iter().map(|b| (b.events.clone(), b.keyframe)).collect();
+        let spans: Vec<_> = blocks
+            .iter()
+            .map(|b| (b.events.clone(), b.keyframe))
+            .collect();
         assert_eq!(spans, [(0..4, true), (4..5, false), (5..6, false)]);
     }
 

@@ -70,11 +70,23 @@ mod tests {
 
     #[test]
     fn a_range_starts_at_the_keyframe_before_it_and_ends_at_its_last_event() {
-        let heads = [h(4, 10), h(2, 10), h(3, 20), h(4, 30), h(2, 31), h(3, 40), h(3, 50)];
+        let heads = [
+            h(4, 10),
+            h(2, 10),
+            h(3, 20),
+            h(4, 30),
+            h(2, 31),
+            h(3, 40),
+            h(3, 50),
+        ];
         assert_eq!(select_range(&heads, Some(35), Some(45)), 3..6);
         assert_eq!(select_range(&heads, Some(30), None), 3..7);
         assert_eq!(select_range(&heads, Some(29), Some(20)), 0..3);
-        assert_eq!(select_range(&heads, Some(5), Some(5)), 0..0, "nothing before 10");
+        assert_eq!(
+            select_range(&heads, Some(5), Some(5)),
+            0..0,
+            "nothing before 10"
+        );
         assert_eq!(select_range(&heads, None, None), 0..7);
         assert_eq!(select_range(&[], Some(1), Some(2)), 0..0);
     }
@@ -82,8 +94,16 @@ mod tests {
     #[test]
     fn late_events_land_by_time_and_ties_keep_the_recording_first() {
         let raw = |s: &str| RawValue::from_string(s.to_string()).unwrap();
-        let a = vec![(h(3, 10), raw("1")), (h(3, 20), raw("2")), (h(3, 30), raw("3"))];
-        let b = vec![(h(3, 5), raw("0")), (h(3, 20), raw("25")), (h(3, 40), raw("4"))];
+        let a = vec![
+            (h(3, 10), raw("1")),
+            (h(3, 20), raw("2")),
+            (h(3, 30), raw("3")),
+        ];
+        let b = vec![
+            (h(3, 5), raw("0")),
+            (h(3, 20), raw("25")),
+            (h(3, 40), raw("4")),
+        ];
         let merged: Vec<String> = merge_by_time(a, b)
             .into_iter()
             .map(|(_, e)| e.get().to_string())

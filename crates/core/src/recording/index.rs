@@ -74,7 +74,10 @@ impl RecordingIndex {
         let mut next_offset: Option<u64> = None;
         for (i, b) in self.blocks.iter().enumerate() {
             if next_offset.is_some_and(|o| o != b.offset) {
-                return Err(corrupt(format!("block {i} does not follow block {}", i.wrapping_sub(1))));
+                return Err(corrupt(format!(
+                    "block {i} does not follow block {}",
+                    i.wrapping_sub(1)
+                )));
             }
             if b.length < seal_overhead as u64 || b.length > MAX_BLOCK_DECODED_BYTES * 2 {
                 return Err(corrupt(format!("block {i} has length {}", b.length)));
@@ -137,7 +140,8 @@ impl Trailer {
         if bytes[24..32] != TRAILER_MAGIC {
             return Err(FormatError::NotARecording("no trailer magic".into()));
         }
-        let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+        let u64_at =
+            |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
         let trailer = Trailer {
             index_offset: u64_at(0),
             index_length: u64_at(8),

@@ -13,6 +13,7 @@
 mod cut;
 mod events;
 mod index;
+mod range_query;
 mod reader;
 mod segment;
 mod writer;
@@ -23,6 +24,7 @@ mod tests;
 pub use cut::{BlockSpan, cut_blocks, keyframe_starts};
 pub use events::{event_head, merge_by_time, select_range};
 pub use index::{BlockEntry, RecordingHeader, RecordingIndex, Trailer};
+pub use range_query::{MAX_RANGE_OFFSET_MS, RangeQuery, parse_range_query};
 pub use reader::{
     BlockPlan, decode_block, decode_planned, open_header, open_index, plan_range, read_all_events,
     read_file,
@@ -46,7 +48,7 @@ pub const INDEX_MAGIC: [u8; 4] = *b"TDRI";
 /// Target raw JSON size of a block in a long stretch without keyframes.
 pub const DEFAULT_BLOCK_TARGET_BYTES: usize = 1024 * 1024;
 /// zstd level of blocks (docs/FORMAT.md has the measurements behind it).
-pub const DEFAULT_ZSTD_LEVEL: i32 = 19;
+pub const DEFAULT_ZSTD_LEVEL: i32 = 17;
 
 /// Largest header part read back, in plaintext bytes.
 pub const MAX_HEADER_BYTES: usize = 64 * 1024;
@@ -67,7 +69,9 @@ pub const MAX_READ_DECODED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 pub enum FormatError {
     #[error("not a Tapedeck recording: {0}")]
     NotARecording(String),
-    #[error("recording format version {0} is not supported (this build reads up to {FORMAT_VERSION})")]
+    #[error(
+        "recording format version {0} is not supported (this build reads up to {FORMAT_VERSION})"
+    )]
     UnsupportedVersion(u16),
     #[error("the recording is corrupt: {0}")]
     Corrupt(String),

@@ -103,12 +103,16 @@ pub fn decode_block(
         .and_then(|mut d| d.decompress(&compressed, capacity))
         .map_err(|e| corrupt(format!("a block does not decompress: {e}")))?;
     if json.len() as u64 != entry.decoded_length {
-        return Err(corrupt("a block's decoded length differs from its index entry"));
+        return Err(corrupt(
+            "a block's decoded length differs from its index entry",
+        ));
     }
     let events: Vec<Box<RawValue>> = serde_json::from_slice(&json)
         .map_err(|e| corrupt(format!("a block is not a JSON array of events: {e}")))?;
     if events.len() != entry.event_count as usize {
-        return Err(corrupt("a block's event count differs from its index entry"));
+        return Err(corrupt(
+            "a block's event count differs from its index entry",
+        ));
     }
     Ok(events)
 }
@@ -120,7 +124,10 @@ pub fn open_header(sealed: &[u8], sealer: &dyn Sealer) -> Result<RecordingHeader
         return Err(FormatError::UnsupportedVersion(header.version));
     }
     if header.compression != "zstd" {
-        return Err(corrupt(format!("unknown compression {:?}", header.compression)));
+        return Err(corrupt(format!(
+            "unknown compression {:?}",
+            header.compression
+        )));
     }
     Ok(header)
 }
@@ -151,9 +158,13 @@ pub fn read_file(
     let first = index.blocks.first().map_or(header_end as u64, |b| b.offset);
     let end = index.blocks_end().unwrap_or(header_end as u64);
     if first != header_end as u64 || end != trailer.index_offset {
-        return Err(corrupt("the blocks do not fill the space between header and index"));
+        return Err(corrupt(
+            "the blocks do not fill the space between header and index",
+        ));
     }
-    if header.block_count as usize != index.blocks.len() || header.event_count != index.event_count() {
+    if header.block_count as usize != index.blocks.len()
+        || header.event_count != index.event_count()
+    {
         return Err(corrupt("the header's counts differ from the index"));
     }
     Ok((header, index))

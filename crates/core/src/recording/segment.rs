@@ -9,7 +9,10 @@ use serde_json::value::RawValue;
 use super::{FormatError, corrupt};
 
 /// Decompresses an (opened) segment under `max_decoded_bytes` and returns its JSON array's bytes.
-pub fn decode_segment_json(compressed: &[u8], max_decoded_bytes: usize) -> Result<Vec<u8>, FormatError> {
+pub fn decode_segment_json(
+    compressed: &[u8],
+    max_decoded_bytes: usize,
+) -> Result<Vec<u8>, FormatError> {
     let mut out = Vec::new();
     zstd::stream::read::Decoder::new(compressed)
         .map_err(|e| corrupt(format!("a segment does not decompress: {e}")))?
@@ -30,7 +33,8 @@ pub fn decode_segment(
     max_decoded_bytes: usize,
 ) -> Result<Vec<Box<RawValue>>, FormatError> {
     let json = decode_segment_json(compressed, max_decoded_bytes)?;
-    serde_json::from_slice(&json).map_err(|e| corrupt(format!("a segment is not a JSON array: {e}")))
+    serde_json::from_slice(&json)
+        .map_err(|e| corrupt(format!("a segment is not a JSON array: {e}")))
 }
 
 #[cfg(test)]

@@ -190,8 +190,14 @@ fn blocks_start_at_keyframes_and_carry_their_times() {
         .collect();
     assert_eq!(blocks, [(4, true, 100, 100, 150), (3, true, 200, 200, 260)]);
     let first = written.index.blocks[0].offset as usize;
-    assert!(written.bytes[first..].starts_with(b"SEAL"), "blocks follow the sealed header");
-    assert_eq!(read_range(&written, &FramingSealer, Some(230), Some(240)).len(), 2);
+    assert!(
+        written.bytes[first..].starts_with(b"SEAL"),
+        "blocks follow the sealed header"
+    );
+    assert_eq!(
+        read_range(&written, &FramingSealer, Some(230), Some(240)).len(),
+        2
+    );
 }
 
 #[test]

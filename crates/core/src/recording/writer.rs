@@ -72,7 +72,9 @@ pub fn write_recording(
     let header_length = bytes.len() as u32;
     let mut compressor = zstd::bulk::Compressor::new(options.zstd_level)
         .and_then(|mut c| c.include_checksum(true).map(|()| c))
-        .map_err(|e| FormatError::InvalidInput(format!("zstd level {}: {e}", options.zstd_level)))?;
+        .map_err(|e| {
+            FormatError::InvalidInput(format!("zstd level {}: {e}", options.zstd_level))
+        })?;
     let mut blocks = Vec::with_capacity(spans.len());
     for span in spans {
         let json = json_array(&events[span.events.clone()]);
@@ -124,8 +126,7 @@ pub fn write_recording(
 /// `magic` followed by the JSON of `value`.
 fn tagged(magic: [u8; 4], value: &impl serde::Serialize) -> Result<Vec<u8>, FormatError> {
     let mut out = magic.to_vec();
-    serde_json::to_writer(&mut out, value)
-        .map_err(|e| FormatError::InvalidInput(e.to_string()))?;
+    serde_json::to_writer(&mut out, value).map_err(|e| FormatError::InvalidInput(e.to_string()))?;
     Ok(out)
 }
 

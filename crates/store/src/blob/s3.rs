@@ -153,8 +153,8 @@ fn builder(
 /// `https://host:port` → `https://bucket.host:port`: object_store expects a virtual-hosted
 /// endpoint to name the bucket already.
 fn bucket_host(endpoint: &str, bucket: &str) -> Result<String, StoreError> {
-    let mut url = url::Url::parse(endpoint)
-        .map_err(|e| StoreError::Config(format!("bad endpoint: {e}")))?;
+    let mut url =
+        url::Url::parse(endpoint).map_err(|e| StoreError::Config(format!("bad endpoint: {e}")))?;
     let host = format!("{bucket}.{}", url.host_str().unwrap_or_default());
     url.set_host(Some(&host))
         .map_err(|e| StoreError::Config(format!("bad endpoint host {host:?}: {e}")))?;

@@ -76,7 +76,10 @@ pub fn parse_s3_url(input: &str) -> Result<S3Location, StoreError> {
     }
     check_bucket(bucket)?;
     // The URL parser resolves `a/../b`; a prefix is taken only as written.
-    let written = input["s3://".len()..].split(['?', '#']).next().unwrap_or_default();
+    let written = input["s3://".len()..]
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default();
     let written_path = written.find('/').map_or("", |slash| &written[slash..]);
     if written_path != url.path() && !(written_path.is_empty() && url.path() == "/") {
         return Err(config(
@@ -202,9 +205,16 @@ fn parse_bool(value: &str) -> Result<bool, StoreError> {
 
 fn looks_like_credential(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
-    ["key", "secret", "token", "password", "credential", "signature"]
-        .iter()
-        .any(|word| key.contains(word))
+    [
+        "key",
+        "secret",
+        "token",
+        "password",
+        "credential",
+        "signature",
+    ]
+    .iter()
+    .any(|word| key.contains(word))
 }
 
 #[cfg(test)]
@@ -245,7 +255,12 @@ mod tests {
     fn defaults_suit_aws_and_custom_endpoints() {
         let aws = parse_s3_url("s3://my-bucket").unwrap();
         assert_eq!(
-            (aws.prefix, aws.endpoint, aws.region.as_str(), aws.path_style),
+            (
+                aws.prefix,
+                aws.endpoint,
+                aws.region.as_str(),
+                aws.path_style
+            ),
             (None, None, "us-east-1", false)
         );
         let minio = parse_s3_url("s3://my-bucket/?endpoint=https://minio.internal").unwrap();
@@ -275,7 +290,8 @@ mod tests {
             "http://u:p@h",
             "http://h?x=1",
         ] {
-            let encoded: String = url::form_urlencoded::byte_serialize(endpoint.as_bytes()).collect();
+            let encoded: String =
+                url::form_urlencoded::byte_serialize(endpoint.as_bytes()).collect();
             let message = message(&format!("s3://bucket?endpoint={encoded}"));
             assert!(message.contains("bad endpoint"), "{endpoint}: {message}");
         }

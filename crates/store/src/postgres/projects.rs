@@ -27,7 +27,7 @@ pub(super) fn project_from_row(row: &PgRow) -> Result<(Project, JsonObject)> {
     Ok((project, stored))
 }
 
-fn settings_of(project: &Project, stored: &JsonObject) -> Result<ProjectSettings> {
+pub(super) fn settings_of(project: &Project, stored: &JsonObject) -> Result<ProjectSettings> {
     let mut settings: ProjectSettings =
         serde_json::from_value(serde_json::Value::Object(stored.clone()))?;
     settings.allowed_origins = project.allowed_origins.clone();

@@ -223,9 +223,10 @@ pub(super) async fn list_sessions(
 pub(super) async fn segments(pool: &PgPool, session_id: &str) -> Result<Vec<SegmentRecord>> {
     let rows = sqlx::query(
         "SELECT s.window_id, s.seq, s.blob_key, s.size_bytes, s.first_ts, s.last_ts FROM segments s
-         JOIN (SELECT window_id, MIN(first_ts) AS window_start FROM segments WHERE session_id = $1 GROUP BY window_id) w
+         JOIN (SELECT window_id, MIN(first_ts) AS window_start FROM segments
+               WHERE session_id = $1 AND compacted_at IS NULL GROUP BY window_id) w
            ON w.window_id = s.window_id
-         WHERE s.session_id = $1 ORDER BY w.window_start, s.window_id, s.seq",
+         WHERE s.session_id = $1 AND s.compacted_at IS NULL ORDER BY w.window_start, s.window_id, s.seq",
     )
     .bind(session_id)
     .fetch_all(pool)
@@ -246,7 +247,7 @@ pub(super) async fn segments(pool: &PgPool, session_id: &str) -> Result<Vec<Segm
 }
 
 pub(super) async fn mark_idle_sessions(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     idle_before_ms: i64,
     now_ms: i64,
 ) -> Result<u64> {
@@ -255,7 +256,7 @@ pub(super) async fn mark_idle_sessions(
     )
     .bind(now_ms)
     .bind(idle_before_ms)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected())
 }

@@ -14,7 +14,8 @@ fn data_key_from_row(row: &SqliteRow) -> WrappedDataKey {
     }
 }
 
-const DATA_KEY_COLUMNS: &str = "SELECT id, organization_id, wrapped_key, master_key_id FROM data_keys";
+const DATA_KEY_COLUMNS: &str =
+    "SELECT id, organization_id, wrapped_key, master_key_id FROM data_keys";
 
 pub(super) async fn data_key(pool: &SqlitePool, org: &str) -> Result<Option<WrappedDataKey>> {
     let sql = format!("{DATA_KEY_COLUMNS} WHERE organization_id = ?");
@@ -87,7 +88,10 @@ pub(super) async fn append_audit(pool: &SqlitePool, entry: &AuditEntry) -> Resul
     Ok(())
 }
 
-pub(super) async fn audit_entries(pool: &SqlitePool, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+pub(super) async fn audit_entries(
+    pool: &SqlitePool,
+    query: &AuditQuery,
+) -> Result<Vec<AuditEntry>> {
     if query.organization_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -105,7 +109,8 @@ pub(super) async fn audit_entries(pool: &SqlitePool, query: &AuditQuery) -> Resu
     if let Some(before) = &query.before_id {
         sql.push(" AND id < ").push_bind(before);
     }
-    sql.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(query.limit));
+    sql.push(" ORDER BY id DESC LIMIT ")
+        .push_bind(i64::from(query.limit));
     let rows = sql.build().fetch_all(pool).await?;
     rows.iter()
         .map(|r| {

@@ -3,6 +3,9 @@
 //! (ingest, the admin CLI in another process) queue on the busy timeout instead of failing.
 
 mod accounts;
+mod compaction;
+mod erasure;
+mod jobs;
 mod keys_audit;
 mod projects;
 mod sessions;
@@ -17,6 +20,7 @@ use sqlx::sqlite::{
 use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
 use tapedeck_core::{BatchFacts, BatchMeta};
 
+use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 use crate::meta::*;
 
 /// How long a writer waits for another writer (possibly another process) before giving up.
@@ -193,6 +197,28 @@ impl MetaStore for SqliteMetaStore {
     async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>> {
         sessions::segments(&self.pool, session_id).await
     }
+    async fn all_projects(&self) -> Result<Vec<ProjectWithSettings>> {
+        erasure::all_projects(&self.pool).await
+    }
+    async fn sessions_last_ingested_before(
+        &self,
+        project_id: &str,
+        ingested_before_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<String>> {
+        erasure::sessions_last_ingested_before(&self.pool, project_id, ingested_before_ms, limit)
+            .await
+    }
+    async fn end_user_sessions(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Vec<SessionRecord>> {
+        erasure::end_user_sessions(&self.pool, organization_id, user_id).await
+    }
+    async fn delete_session(&self, id: &str) -> Result<bool> {
+        erasure::delete_session(&mut *self.pool.acquire().await?, id).await
+    }
     async fn data_key(&self, organization_id: &str) -> Result<Option<WrappedDataKey>> {
         keys_audit::data_key(&self.pool, organization_id).await
     }
@@ -217,6 +243,53 @@ impl MetaStore for SqliteMetaStore {
     }
 
     async fn mark_idle_sessions(&self, idle_before_ms: i64, now_ms: i64) -> Result<u64> {
-        sessions::mark_idle_sessions(&self.pool, idle_before_ms, now_ms).await
+        let mut tx = self.begin_write().await?;
+        let count = sessions::mark_idle_sessions(&mut tx, idle_before_ms, now_ms).await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    async fn recordings(&self, session_id: &str) -> Result<Vec<RecordingRecord>> {
+        compaction::recordings(&self.pool, session_id).await
+    }
+    async fn replace_segments_with_recording(&self, swap: &CompactionSwap) -> Result<Vec<String>> {
+        let mut tx = self.begin_write().await?;
+        let unreferenced = compaction::replace_segments_with_recording(&mut tx, swap).await?;
+        tx.commit().await?;
+        Ok(unreferenced)
+    }
+    async fn enqueue_job(
+        &self,
+        kind: &str,
+        target: &str,
+        run_after_ms: i64,
+        now_ms: i64,
+    ) -> Result<bool> {
+        jobs::enqueue_job(&self.pool, kind, target, run_after_ms, now_ms).await
+    }
+    async fn claim_job(
+        &self,
+        kinds: &[&str],
+        worker_id: &str,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Option<Job>> {
+        let mut tx = self.begin_write().await?;
+        let job = jobs::claim_job(&mut tx, kinds, worker_id, now_ms, lease_ms).await?;
+        tx.commit().await?;
+        Ok(job)
+    }
+    async fn complete_job(&self, id: i64, worker_id: &str, now_ms: i64) -> Result<bool> {
+        jobs::complete_job(&self.pool, id, worker_id, now_ms).await
+    }
+    async fn fail_job(
+        &self,
+        id: i64,
+        worker_id: &str,
+        error: &str,
+        retry_at_ms: Option<i64>,
+        now_ms: i64,
+    ) -> Result<bool> {
+        jobs::fail_job(&self.pool, id, worker_id, error, retry_at_ms, now_ms).await
     }
 }

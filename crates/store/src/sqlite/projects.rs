@@ -8,11 +8,12 @@ use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
 use crate::StoreError;
 use crate::meta::*;
 
-const PROJECT_COLUMNS: &str = "id, organization_id, name, ingest_key, allowed_origins, region, settings";
+pub(super) const PROJECT_COLUMNS: &str =
+    "id, organization_id, name, ingest_key, allowed_origins, region, settings";
 
 type JsonObject = serde_json::Map<String, serde_json::Value>;
 
-fn project_from_row(row: &SqliteRow) -> Result<(Project, JsonObject)> {
+pub(super) fn project_from_row(row: &SqliteRow) -> Result<(Project, JsonObject)> {
     let project = Project {
         id: row.get("id"),
         organization_id: row.get("organization_id"),
@@ -25,7 +26,7 @@ fn project_from_row(row: &SqliteRow) -> Result<(Project, JsonObject)> {
     Ok((project, stored))
 }
 
-fn settings_of(project: &Project, stored: &JsonObject) -> Result<ProjectSettings> {
+pub(super) fn settings_of(project: &Project, stored: &JsonObject) -> Result<ProjectSettings> {
     let mut settings: ProjectSettings =
         serde_json::from_value(serde_json::Value::Object(stored.clone()))?;
     settings.allowed_origins = project.allowed_origins.clone();

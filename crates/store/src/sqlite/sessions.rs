@@ -8,7 +8,7 @@ use tapedeck_core::{BatchFacts, BatchMeta, BrowserInfo, SessionSummary, Viewport
 use crate::StoreError;
 use crate::meta::*;
 
-const SESSION_COLUMNS: &str = "id, project_id, organization_id, user_id, user_email, user_name, started_at, ended_at,
+pub(super) const SESSION_COLUMNS: &str = "id, project_id, organization_id, user_id, user_email, user_name, started_at, ended_at,
     browser_info, viewport_size, urls, event_count, storage_url, storage_size_bytes, tags, metadata, status,
     created_at, updated_at";
 
@@ -210,9 +210,10 @@ pub(super) async fn list_sessions(
 pub(super) async fn segments(pool: &SqlitePool, session_id: &str) -> Result<Vec<SegmentRecord>> {
     let rows = sqlx::query(
         "SELECT s.window_id, s.seq, s.blob_key, s.size_bytes, s.first_ts, s.last_ts FROM segments s
-         JOIN (SELECT window_id, MIN(first_ts) AS window_start FROM segments WHERE session_id = ? GROUP BY window_id) w
+         JOIN (SELECT window_id, MIN(first_ts) AS window_start FROM segments
+               WHERE session_id = ? AND compacted_at IS NULL GROUP BY window_id) w
            ON w.window_id = s.window_id
-         WHERE s.session_id = ? ORDER BY w.window_start, s.window_id, s.seq",
+         WHERE s.session_id = ? AND s.compacted_at IS NULL ORDER BY w.window_start, s.window_id, s.seq",
     )
     .bind(session_id)
     .bind(session_id)
@@ -231,22 +232,34 @@ pub(super) async fn segments(pool: &SqlitePool, session_id: &str) -> Result<Vec<
         .collect())
 }
 
+/// Marks idle sessions ready and enqueues their compaction (the caller's transaction).
 pub(super) async fn mark_idle_sessions(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     idle_before_ms: i64,
     now_ms: i64,
 ) -> Result<u64> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, target, run_after, created_at)
+         SELECT ?, id, ?, ? FROM sessions WHERE status = 'recording' AND last_ingest_at < ?
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(crate::JOB_COMPACT)
+    .bind(now_ms)
+    .bind(now_ms)
+    .bind(idle_before_ms)
+    .execute(&mut *conn)
+    .await?;
     let done = sqlx::query(
         "UPDATE sessions SET status = 'ready', updated_at = ? WHERE status = 'recording' AND last_ingest_at < ?",
     )
     .bind(now_ms)
     .bind(idle_before_ms)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())
 }
 
-fn record_from_row(row: &SqliteRow) -> Result<SessionRecord> {
+pub(super) fn record_from_row(row: &SqliteRow) -> Result<SessionRecord> {
     let viewport: Option<String> = row.get("viewport_size");
     let summary = SessionSummary {
         started_at_ms: row.get("started_at"),

@@ -40,7 +40,10 @@ pub(crate) async fn concurrent_batches_of_one_session_on_two_stores_all_land(f: 
             stored += 1;
         }
     }
-    assert_eq!(stored, BATCHES, "each batch stored once, its copy a Duplicate");
+    assert_eq!(
+        stored, BATCHES,
+        "each batch stored once, its copy a Duplicate"
+    );
 
     let session = other.session("s1").await.unwrap().unwrap();
     let last = 1_000 + i64::from(BATCHES - 1) * 100 + 50;
@@ -75,7 +78,10 @@ pub(crate) async fn text_orders_bytewise(f: Fixture) {
         projects.push(project(store, "Org", name).await);
     }
     let org = projects[0].organization_id.clone();
-    let listed = store.list_projects(std::slice::from_ref(&org)).await.unwrap();
+    let listed = store
+        .list_projects(std::slice::from_ref(&org))
+        .await
+        .unwrap();
     let names: Vec<_> = listed.iter().map(|l| l.project.name.as_str()).collect();
     assert_eq!(names, ["B", "_z", "a", "b"]);
 
@@ -141,6 +147,9 @@ pub(crate) async fn nul_characters_from_the_recorder_do_not_fail_a_batch(f: Fixt
     let (key, value) = session.summary.tags.iter().next().unwrap();
     kept(key, "k\0");
     kept(value, "v\0");
-    kept(session.metadata["referrer"].as_str().unwrap(), "https://r.test/\0");
+    kept(
+        session.metadata["referrer"].as_str().unwrap(),
+        "https://r.test/\0",
+    );
     assert_eq!(session.summary.event_count, 6);
 }
