@@ -9,6 +9,8 @@
 mod compaction;
 #[path = "conformance/engines.rs"]
 mod engines;
+#[path = "conformance/keys_audit.rs"]
+mod keys_audit;
 // The testkit's helper, included by path: depending on the testkit crate would build the API.
 #[path = "../../testkit/src/postgres.rs"]
 mod pg_database;
@@ -27,6 +29,10 @@ use compaction::{
 use engines::{
     concurrent_batches_of_one_session_on_two_stores_all_land,
     nul_characters_from_the_recorder_do_not_fail_a_batch, text_orders_bytewise,
+};
+use keys_audit::{
+    audit_log_pages_newest_first_per_organization,
+    data_keys_are_one_per_organization_and_rewrapped_in_place,
 };
 
 struct Fixture {
@@ -459,6 +465,8 @@ macro_rules! conformance_suite {
                 jobs_are_leased_retried_and_completed_by_their_holder,
                 concurrent_claims_take_each_job_once,
                 idle_sessions_enqueue_their_compaction,
+                data_keys_are_one_per_organization_and_rewrapped_in_place,
+                audit_log_pages_newest_first_per_organization,
             );
         }
     };

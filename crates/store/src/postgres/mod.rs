@@ -249,7 +249,7 @@ impl MetaStore for PgMetaStore {
     async fn mark_idle_sessions(&self, idle_before_ms: i64, now_ms: i64) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
         jobs::enqueue_idle_compactions(&mut tx, idle_before_ms, now_ms).await?;
-        let count = sessions::mark_idle_sessions(&mut *tx, idle_before_ms, now_ms).await?;
+        let count = sessions::mark_idle_sessions(&mut tx, idle_before_ms, now_ms).await?;
         tx.commit().await?;
         Ok(count)
     }
