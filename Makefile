@@ -42,7 +42,9 @@ test-js: deps
 test-e2e: build-js
 	bash scripts/ensure-chromium.sh
 	$(CARGO) build --locked -p tapedeck
-	TAPEDECK_BIN=$(CURDIR)/target/debug/tapedeck $(NPM) run e2e -w @tapedeck/e2e
+	@# The scale-out test runs two servers on a throwaway PostgreSQL and s3s-fs.
+	TAPEDECK_REQUIRE_S3=1 TAPEDECK_REQUIRE_POSTGRES=1 TAPEDECK_BIN=$(CURDIR)/target/debug/tapedeck \
+		bash scripts/with-s3.sh bash scripts/with-postgres.sh $(NPM) run e2e -w @tapedeck/e2e
 
 ## Formatting, lints (clippy -D warnings) and TypeScript types.
 check: deps

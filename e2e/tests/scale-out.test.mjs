@@ -14,7 +14,7 @@ import { poll } from '../lib/poll.mjs';
 
 const PG = process.env.TAPEDECK_TEST_POSTGRES_URL;
 const S3 = process.env.TAPEDECK_TEST_S3_ENDPOINT;
-const required = process.env.CI || process.env.TAPEDECK_REQUIRE_POSTGRES;
+const required = process.env.CI || process.env.TAPEDECK_REQUIRE_POSTGRES || process.env.TAPEDECK_REQUIRE_S3;
 const BATCHES = 40;
 
 function psql(url, sql) {

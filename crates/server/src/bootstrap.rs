@@ -3,7 +3,7 @@
 //! exists, every start prints a fresh setup link, so a lost terminal never locks anyone out.
 
 use tapedeck_api::{Clock, DEMO_PROJECT_SETTING, SystemClock, hash_token, new_secret};
-use tapedeck_store::{MetaStore, NewProject};
+use tapedeck_store::{MetaStore, NewProject, StoreError};
 
 pub const DEFAULT_ORGANIZATION: &str = "Default";
 const DEFAULT_PROJECT: &str = "Default";
@@ -27,7 +27,13 @@ pub fn new_ingest_key() -> String {
 pub async fn first_run(meta: &dyn MetaStore, public_url: &str) -> anyhow::Result<()> {
     let now = now_ms();
     if meta.count_organizations().await? == 0 {
-        let org = meta.create_organization(DEFAULT_ORGANIZATION, now).await?;
+        let org = match meta.create_organization(DEFAULT_ORGANIZATION, now).await {
+            Ok(org) => org,
+            // Another node of the same database is bootstrapping at this very moment; the
+            // organization name is unique, so it won and does the rest.
+            Err(StoreError::Conflict(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
         let project = NewProject {
             organization_id: org.id.clone(),
             name: DEFAULT_PROJECT.into(),

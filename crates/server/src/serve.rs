@@ -11,8 +11,15 @@ use tapedeck_store::{MetaStore, RecordingStore, Vault, open_meta_store};
 use crate::config::Config;
 use crate::{bootstrap, keys};
 
-/// How often idle sessions are looked for.
+/// How often idle sessions are looked for, at most (less when sessions go idle sooner).
 const IDLE_SWEEP_INTERVAL: Duration = Duration::from_secs(15);
+
+/// Looks for idle sessions twice per idle period, but at least once a second and at most every
+/// `IDLE_SWEEP_INTERVAL`, so a short idle time (tests, demos) is noticed promptly.
+fn idle_sweep_interval(idle_secs: u64) -> Duration {
+    Duration::from_millis(idle_secs.saturating_mul(500))
+        .clamp(Duration::from_secs(1), IDLE_SWEEP_INTERVAL)
+}
 
 /// Opens and migrates the configured stores.
 pub async fn open_stores(config: &Config) -> anyhow::Result<(Arc<dyn MetaStore>, RecordingStore)> {
@@ -70,7 +77,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 }
 
 async fn sweep_idle_sessions(state: AppState, idle_secs: u64) {
-    let mut tick = tokio::time::interval(IDLE_SWEEP_INTERVAL);
+    let mut tick = tokio::time::interval(idle_sweep_interval(idle_secs));
     loop {
         tick.tick().await;
         let now = state.now_ms();
@@ -120,6 +127,14 @@ fn redact_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn idle_sweeps_follow_the_idle_time_within_bounds() {
+        use std::time::Duration;
+        assert_eq!(super::idle_sweep_interval(300), Duration::from_secs(15));
+        assert_eq!(super::idle_sweep_interval(4), Duration::from_secs(2));
+        assert_eq!(super::idle_sweep_interval(0), Duration::from_secs(1));
+    }
+
     #[test]
     fn redacts_credentials() {
         assert_eq!(
