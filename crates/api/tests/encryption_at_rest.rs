@@ -1,5 +1,6 @@
 //! Encryption at rest: after a batch with known page text is stored, no file under the data
-//! directory (blobs, SQLite database and WAL) contains that text, yet the events API returns it.
+//! directory (blobs, SQLite database and WAL) and no object in the S3 bucket contains that
+//! text, yet the events API returns it.
 
 use axum::http::StatusCode;
 use tapedeck_testkit::TestApp;
@@ -58,6 +59,32 @@ async fn no_file_holds_page_text_but_the_api_returns_it() {
     let cookie = app.login("ada@example.test", "member").await;
     let events = app.get("/api/v1/sessions/s-secret/events", &cookie).await;
     assert_eq!(events.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&events.body).contains(PAGE_TEXT));
+}
+
+#[tokio::test]
+async fn no_object_in_the_bucket_holds_page_text() {
+    let Some(bucket) = tapedeck_testkit::s3::test_blob_store() else {
+        return;
+    };
+    let app = TestApp::with_blob_store(bucket).await;
+    let response = app.ingest(batch_with_text("s-bucket"), &[]).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let keys = app.blobs.list_prefix("recordings").await.unwrap();
+    assert_eq!(keys.len(), 1);
+    for key in &keys {
+        // The object exactly as the S3 server stores and serves it.
+        let raw = app.blobs.get(key).await.unwrap();
+        assert_eq!(&raw[..4], b"TDS1");
+        for needle in [PAGE_TEXT, "lighthouse", "Marguerite"] {
+            assert!(
+                !raw.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle:?} is readable in object {key}"
+            );
+        }
+    }
+    let cookie = app.login("ada@example.test", "member").await;
+    let events = app.get("/api/v1/sessions/s-bucket/events", &cookie).await;
     assert!(String::from_utf8_lossy(&events.body).contains(PAGE_TEXT));
 }
 

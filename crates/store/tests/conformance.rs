@@ -9,6 +9,8 @@
 mod compaction;
 #[path = "conformance/engines.rs"]
 mod engines;
+#[path = "conformance/erasure.rs"]
+mod erasure;
 #[path = "conformance/keys_audit.rs"]
 mod keys_audit;
 // The testkit's helper, included by path: depending on the testkit crate would build the API.
@@ -30,6 +32,7 @@ use engines::{
     concurrent_batches_of_one_session_on_two_stores_all_land,
     nul_characters_from_the_recorder_do_not_fail_a_batch, text_orders_bytewise,
 };
+use erasure::retention_and_erasure_find_and_delete_sessions;
 use keys_audit::{
     audit_log_pages_newest_first_per_organization,
     data_keys_are_one_per_organization_and_rewrapped_in_place,
@@ -467,6 +470,7 @@ macro_rules! conformance_suite {
                 idle_sessions_enqueue_their_compaction,
                 data_keys_are_one_per_organization_and_rewrapped_in_place,
                 audit_log_pages_newest_first_per_organization,
+                retention_and_erasure_find_and_delete_sessions,
             );
         }
     };

@@ -2,6 +2,7 @@
 //! directory, the real embedded default), requests through the real router, and fixtures.
 
 pub mod postgres;
+pub mod s3;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -64,12 +65,23 @@ impl TestApp {
 
     /// A fresh app whose project accepts only `origins`.
     pub async fn with_origins(origins: &[&str]) -> Self {
+        Self::build(origins, None).await
+    }
+
+    /// A fresh app whose recordings go to `blobs` (e.g. the S3 test server, see [`s3`]).
+    pub async fn with_blob_store(blobs: Arc<dyn BlobStore>) -> Self {
+        Self::build(&[], Some(blobs)).await
+    }
+
+    async fn build(origins: &[&str], blobs: Option<Arc<dyn BlobStore>>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = format!("sqlite://{}", dir.path().join("tapedeck.db").display());
         let meta = open_meta_store(&database_url).await.expect("database");
         meta.migrate().await.expect("migrations");
-        let blobs = open_blob_store(&format!("file://{}", dir.path().join("blobs").display()))
-            .expect("blobs");
+        let blobs = blobs.unwrap_or_else(|| {
+            open_blob_store(&format!("file://{}", dir.path().join("blobs").display()))
+                .expect("blobs")
+        });
         let org = meta.create_organization("Test org", 0).await.expect("org");
         let project = NewProject {
             organization_id: org.id.clone(),
