@@ -290,6 +290,30 @@ async fn a_failing_blob_store_answers_503_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn an_unreachable_bucket_answers_503_and_stores_nothing() {
+    let closed_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let credentials = tapedeck_store::S3Credentials {
+        access_key_id: "test".into(),
+        secret_access_key: "test-secret".into(),
+        session_token: None,
+    };
+    let url = format!(
+        "s3://recordings?endpoint=http://127.0.0.1:{closed_port}&region=us-east-1&path_style=true"
+    );
+    let bucket = tapedeck_store::open_blob_store_with(&url, Some(&credentials)).unwrap();
+    let app = TestApp::with_blob_store(bucket).await;
+    let response = app.ingest(batch("s-s3-down", 0, 1000, 0), &[]).await;
+    assert_eq!(
+        (response.status, response.error_code().as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable")
+    );
+    assert!(app.meta.session("s-s3-down").await.unwrap().is_none());
+}
+
+#[tokio::test]
 async fn preflight_is_answered_for_the_recorder() {
     let app = TestApp::new().await;
     let request = Request::builder()
