@@ -93,6 +93,8 @@ export interface RecorderSettings {
   sample_rate: number;
   capture_network: boolean;
   capture_console: boolean;
+  /** Days a session is kept after its last batch; then it is deleted. */
+  retention_days: number;
 }
 
 export interface Project {

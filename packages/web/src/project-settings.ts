@@ -14,7 +14,7 @@ export const LIST_FIELDS = [
 export type ListField = (typeof LIST_FIELDS)[number];
 
 /** Every setting the form edits, by its JSON key. */
-export type SettingField = ListField | 'privacy' | 'sample_rate' | 'capture_network' | 'capture_console';
+export type SettingField = ListField | 'privacy' | 'sample_rate' | 'capture_network' | 'capture_console' | 'retention_days';
 
 /** Human names of the settings, for labels and error messages. */
 export const FIELD_LABELS: Record<SettingField, string> = {
@@ -27,7 +27,11 @@ export const FIELD_LABELS: Record<SettingField, string> = {
   sample_rate: 'Sample rate',
   capture_network: 'Network capture',
   capture_console: 'Console capture',
+  retention_days: 'Retention',
 };
+
+/** The longest retention the server accepts, in days (ten years). */
+export const MAX_RETENTION_DAYS = 3650;
 
 /** The form's state: lists as textarea text, the sample rate as a percentage string. */
 export interface SettingsDraft {
@@ -36,6 +40,7 @@ export interface SettingsDraft {
   samplePercent: string;
   captureNetwork: boolean;
   captureConsole: boolean;
+  retentionDays: string;
 }
 
 /** A problem with one setting, by its JSON key. */
@@ -87,7 +92,16 @@ export function draftFromProject(project: Project): SettingsDraft {
     samplePercent: formatPercent(project.settings.sample_rate),
     captureNetwork: project.settings.capture_network,
     captureConsole: project.settings.capture_console,
+    retentionDays: String(project.settings.retention_days),
   };
+}
+
+/** Returns whole days from 1 to the maximum, or null for anything else. */
+export function parseRetentionDays(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return null;
+  const days = Number(trimmed);
+  return days >= 1 && days <= MAX_RETENTION_DAYS ? days : null;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -111,6 +125,9 @@ export function patchFromDraft(project: Project, draft: SettingsDraft): { patch:
   if (rate !== project.settings.sample_rate) patch.sample_rate = rate;
   if (draft.captureNetwork !== project.settings.capture_network) patch.capture_network = draft.captureNetwork;
   if (draft.captureConsole !== project.settings.capture_console) patch.capture_console = draft.captureConsole;
+  const days = parseRetentionDays(draft.retentionDays);
+  if (days === null) return { error: { field: 'retention_days', message: `enter whole days from 1 to ${MAX_RETENTION_DAYS}` } };
+  if (days !== project.settings.retention_days) patch.retention_days = days;
   return { patch };
 }
 

@@ -28,6 +28,7 @@ function project(): Project {
       sample_rate: 1,
       capture_network: false,
       capture_console: false,
+      retention_days: 30,
     },
     can_manage: true,
   };
@@ -79,9 +80,24 @@ test('a bad sample rate is caught before sending', () => {
   });
 });
 
+test('retention is whole days within the server limit', () => {
+  const p = project();
+  const draft = draftFromProject(p);
+  assert.equal(draft.retentionDays, '30');
+  draft.retentionDays = ' 90 ';
+  assert.deepEqual(patchFromDraft(p, draft), { patch: { retention_days: 90 } });
+  for (const bad of ['0', '3651', '7.5', '', 'a month']) {
+    draft.retentionDays = bad;
+    assert.deepEqual(patchFromDraft(p, draft), {
+      error: { field: 'retention_days', message: 'enter whole days from 1 to 3650' },
+    }, bad);
+  }
+});
+
 test('server field errors map to form fields', () => {
   assert.equal(isSettingField('mask_selectors'), true);
   assert.equal(isSettingField('retention'), false);
+  assert.equal(isSettingField('retention_days'), true);
   assert.equal(isSettingField(undefined), false);
   assert.equal(fieldMessage('mask_selectors', 'mask_selectors: entry 2 is empty'), 'entry 2 is empty');
   assert.equal(fieldMessage('privacy', 'something else'), 'something else');

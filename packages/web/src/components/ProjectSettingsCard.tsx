@@ -178,6 +178,24 @@ export function ProjectSettingsCard({ project: initial, organizationName }: { pr
               <span class="muted">% of sessions</span>
             </div>
           </SettingRow>
+          <SettingRow
+            id={`${project.id}-retention`}
+            label={FIELD_LABELS.retention_days}
+            help="Sessions are deleted for good this many days after their last activity (blobs and rows; audited)."
+            error={errorFor('retention_days')}
+          >
+            <div class="percent-input">
+              <input
+                id={`${project.id}-retention`}
+                class="input"
+                type="text"
+                inputMode="numeric"
+                value={draft.retentionDays}
+                onInput={(e) => update({ retentionDays: e.currentTarget.value })}
+              />
+              <span class="muted">days</span>
+            </div>
+          </SettingRow>
           <SettingRow label="Capture" help="Also record requests and console output (with the same masking)." error={errorFor('capture_network') ?? errorFor('capture_console')}>
             <div class="checks">
               <label class="check">
