@@ -9,8 +9,7 @@ use serde_json::json;
 use serde_json::value::RawValue;
 use tapedeck_core::recording::{event_head, parse_range_query};
 use tapedeck_store::{
-    BlobOwner, SessionQuery, SessionRecord, StoreError, TimeRange, read_session_window,
-    stored_windows,
+    BlobOwner, SessionQuery, SessionRecord, TimeRange, read_session_window, stored_windows,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -127,17 +126,12 @@ pub async fn session_events(
         query.window.as_deref(),
         TimeRange { from_ms, to_ms },
     )
-    .await
-    .map_err(|e| {
-        if let StoreError::Corrupt(why) = &e {
-            tracing::error!(session.id = %id, error = %why, "a stored recording does not read");
-        }
-        ApiError::from(e)
-    })?
+    .await?
     .ok_or(ApiError::NotFound)?;
     let events = &read.events;
     let offset = |e: Option<&Box<RawValue>>| {
-        e.and_then(|e| event_head(e)).map(|h| h.timestamp - start_ms)
+        e.and_then(|e| event_head(e))
+            .map(|h| h.timestamp - start_ms)
     };
     let first_ms = offset(events.events.first());
     let head = json!({
@@ -175,7 +169,7 @@ pub(crate) async fn readable_session(
 }
 
 /// Where a session's bytes live and which key opens them: its project's region and organization.
-async fn blob_owner(state: &AppState, session: &SessionRecord) -> Result<BlobOwner, ApiError> {
+pub(crate) async fn blob_owner(state: &AppState, session: &SessionRecord) -> Result<BlobOwner, ApiError> {
     let project = state
         .meta
         .project_by_id(&session.project_id)
@@ -192,7 +186,7 @@ fn rfc3339(ms: i64) -> Option<String> {
 }
 
 /// The JSON shape of a session (docs/API.md `Session`).
-fn session_json(s: &SessionRecord, windows: Option<Vec<String>>) -> serde_json::Value {
+pub(crate) fn session_json(s: &SessionRecord, windows: Option<Vec<String>>) -> serde_json::Value {
     let summary = &s.summary;
     let urls: Vec<_> = summary
         .urls

@@ -39,7 +39,8 @@ async fn a_batch_is_stored_and_read_back() {
     let sent: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
         events.json(),
-        json!({ "session_id": "s-1", "window_id": "w-1", "windows": ["w-1"], "events": sent["events"] })
+        json!({ "session_id": "s-1", "window_id": "w-1", "windows": ["w-1"], "events": sent["events"],
+                "range": {"from": null, "to": null, "start_ms": 0, "keyframe_ms": 0, "end_ms": 4, "has_more": false} })
     );
 }
 

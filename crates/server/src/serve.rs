@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tapedeck_api::{ApiConfig, AppState};
 use tapedeck_store::{MetaStore, RecordingStore, Vault, open_meta_store};
+use tapedeck_worker::{Worker, WorkerConfig};
 
 use crate::config::Config;
 use crate::{bootstrap, keys};
@@ -50,8 +51,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         public_url: config.public_url.clone(),
         ..ApiConfig::default()
     };
-    let state = AppState::new(meta.clone(), recordings, api_config);
+    let state = AppState::new(meta.clone(), recordings.clone(), api_config);
     let sweeper = tokio::spawn(sweep_idle_sessions(state.clone(), config.session_idle_secs));
+    // Background jobs (compaction): stopped after the last request, releasing a job cut short.
+    let (stop_worker, worker_stop) = tokio::sync::oneshot::channel::<()>();
+    let worker = Worker::new(meta.clone(), recordings, WorkerConfig::default());
+    let worker = tokio::spawn(worker.run(async move {
+        let _ = worker_stop.await;
+    }));
 
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
@@ -72,6 +79,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     sweeper.abort();
+    let _ = stop_worker.send(());
+    let _ = worker.await;
     tracing::info!("tapedeck stopped");
     Ok(())
 }

@@ -26,11 +26,11 @@ pub use postgres::PgMetaStore;
 pub use recording_store::{BlobOwner, RecordingStore};
 pub use regions::{BlobRegions, DEFAULT_REGION, check_region_name};
 pub use sqlite::SqliteMetaStore;
+pub use vault::{MasterKey, SEAL_OVERHEAD, Vault, rotate_master_key};
 pub use window_reader::{
     MAX_SEGMENT_DECODED_BYTES, SessionWindow, StoredWindow, TimeRange, WindowEvents, heads_of,
     load_window, read_session_window, read_window, stored_windows,
 };
-pub use vault::{MasterKey, SEAL_OVERHEAD, Vault, rotate_master_key};
 
 use std::sync::Arc;
 

@@ -36,7 +36,11 @@ impl StoredWindow {
     fn start_ms(&self) -> i64 {
         let recorded = self.recording.as_ref().map(|r| r.first_ts_ms);
         let segments = self.segments.iter().map(|s| s.first_ts_ms).min();
-        recorded.into_iter().chain(segments).min().unwrap_or(i64::MAX)
+        recorded
+            .into_iter()
+            .chain(segments)
+            .min()
+            .unwrap_or(i64::MAX)
     }
 }
 
@@ -53,11 +57,18 @@ pub async fn stored_windows(
     };
     for recording in meta.recordings(session_id).await? {
         let id = recording.window_id.clone();
-        windows.entry(id.clone()).or_insert_with(|| empty(&id)).recording = Some(recording);
+        windows
+            .entry(id.clone())
+            .or_insert_with(|| empty(&id))
+            .recording = Some(recording);
     }
     for segment in meta.segments(session_id).await? {
         let id = segment.window_id.clone();
-        windows.entry(id.clone()).or_insert_with(|| empty(&id)).segments.push(segment);
+        windows
+            .entry(id.clone())
+            .or_insert_with(|| empty(&id))
+            .segments
+            .push(segment);
     }
     let mut windows: Vec<StoredWindow> = windows.into_values().collect();
     windows.sort_by(|a, b| (a.start_ms(), &a.window_id).cmp(&(b.start_ms(), &b.window_id)));
@@ -90,7 +101,10 @@ pub async fn read_window(
     range: TimeRange,
 ) -> Result<WindowEvents, StoreError> {
     let (events, blocks_after) = fetch(recordings, owner, window, range).await?;
-    let events = if events.iter().any(|e| chunks::may_contain_chunks(e.get().as_bytes())) {
+    let events = if events
+        .iter()
+        .any(|e| chunks::may_contain_chunks(e.get().as_bytes()))
+    {
         let (events, report) = chunks::reassemble(events);
         if report.incomplete > 0 {
             tracing::warn!(

@@ -61,8 +61,7 @@ pub async fn compact_session(
     options: WriteOptions,
     now_ms: i64,
 ) -> Result<Option<CompactReport>, CompactError> {
-    let Some(prepared) =
-        prepare_compaction(meta, recordings, session_id, options, now_ms).await?
+    let Some(prepared) = prepare_compaction(meta, recordings, session_id, options, now_ms).await?
     else {
         return Ok(None);
     };
@@ -150,7 +149,14 @@ impl WindowCompaction<'_> {
         let options = self.options;
         let event_count = events.len();
         let written = tokio::task::spawn_blocking(move || {
-            write_recording(&session_id, &window_id, &events, &heads, sealer.as_ref(), options)
+            write_recording(
+                &session_id,
+                &window_id,
+                &events,
+                &heads,
+                sealer.as_ref(),
+                options,
+            )
         })
         .await
         .map_err(|e| StoreError::Unavailable(format!("the compaction task failed: {e}")))??;

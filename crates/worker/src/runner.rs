@@ -144,8 +144,14 @@ impl Worker {
     async fn execute(&self, job: &Job, now_ms: i64) -> Result<(), CompactError> {
         let write = self.config.write;
         let session_id = &job.target;
-        match compact_session(self.meta.as_ref(), &self.recordings, session_id, write, now_ms)
-            .await?
+        match compact_session(
+            self.meta.as_ref(),
+            &self.recordings,
+            session_id,
+            write,
+            now_ms,
+        )
+        .await?
         {
             Some(report) => tracing::info!(
                 session.id = %session_id,

@@ -84,7 +84,7 @@ pub(crate) async fn recordings_replace_the_segments_they_fold_in(f: Fixture) {
     assert_eq!(unreferenced, [key("w1", 0), key("w1", 1)]);
     assert_eq!(
         store.recordings("s1").await.unwrap(),
-        [first.recording.clone()]
+        std::slice::from_ref(&first.recording)
     );
     assert_eq!(
         seqs_of(store, "s1").await,
