@@ -284,7 +284,7 @@ pub trait MetaStore: Send + Sync {
     /// folded segments compacted, and sets the session's stored size. Returns the blob keys no
     /// longer referenced (the replaced recordings, the compacted segments), for the caller to
     /// delete after the commit. `Conflict` (and no change) when a window's generation is not the
-    /// one the compaction read.
+    /// one the compaction read; `NotFound` when the session is gone.
     async fn replace_segments_with_recording(&self, swap: &CompactionSwap) -> Result<Vec<String>>;
     /// Enqueues a job unless one of this kind and target is waiting (not claimed, not done);
     /// returns whether it was enqueued.

@@ -31,6 +31,8 @@ pub enum CompactError {
     Format(#[from] FormatError),
     #[error("another compaction of the session committed first")]
     Conflict,
+    #[error("the session was deleted during the compaction")]
+    SessionGone,
 }
 
 /// What a compaction did.
@@ -203,27 +205,29 @@ impl WindowCompaction<'_> {
     }
 }
 
-/// Step 2: commits the swap; returns the blob keys no longer referenced. When another
-/// compaction won, deletes this one's new blobs and answers `Conflict`.
+/// Step 2: commits the swap; returns the blob keys no longer referenced. When the swap surely
+/// did not commit (another compaction won, or the session was deleted meanwhile), deletes this
+/// compaction's new blobs: nothing will reference them. Other errors leave them (the commit may
+/// have landed; an orphan goes with its session).
 pub async fn commit_compaction(
     meta: &dyn MetaStore,
     recordings: &RecordingStore,
     prepared: PreparedCompaction,
 ) -> Result<Vec<String>, CompactError> {
-    match meta.replace_segments_with_recording(&prepared.swap).await {
-        Ok(unreferenced) => Ok(unreferenced),
-        Err(StoreError::Conflict(_)) => {
-            let written: Vec<String> = prepared
-                .swap
-                .windows
-                .iter()
-                .map(|w| w.recording.blob_key.clone())
-                .collect();
-            delete_unreferenced(recordings, &prepared.owner, &written).await;
-            Err(CompactError::Conflict)
-        }
-        Err(e) => Err(e.into()),
-    }
+    let refused = match meta.replace_segments_with_recording(&prepared.swap).await {
+        Ok(unreferenced) => return Ok(unreferenced),
+        Err(StoreError::Conflict(_)) => CompactError::Conflict,
+        Err(StoreError::NotFound) => CompactError::SessionGone,
+        Err(e) => return Err(e.into()),
+    };
+    let written: Vec<String> = prepared
+        .swap
+        .windows
+        .iter()
+        .map(|w| w.recording.blob_key.clone())
+        .collect();
+    delete_unreferenced(recordings, &prepared.owner, &written).await;
+    Err(refused)
 }
 
 /// Step 3: deletes blobs nothing references any more. A failure is logged, not returned: the

@@ -144,15 +144,20 @@ impl Worker {
     async fn execute(&self, job: &Job, now_ms: i64) -> Result<(), CompactError> {
         let write = self.config.write;
         let session_id = &job.target;
-        match compact_session(
+        let compacted = compact_session(
             self.meta.as_ref(),
             &self.recordings,
             session_id,
             write,
             now_ms,
         )
-        .await?
-        {
+        .await;
+        // A session deleted meanwhile (retention, erasure) needs no compaction any more.
+        let compacted = match compacted {
+            Err(CompactError::SessionGone) => Ok(None),
+            other => other,
+        };
+        match compacted? {
             Some(report) => tracing::info!(
                 session.id = %session_id,
                 windows = report.windows,

@@ -138,6 +138,25 @@ async fn two_compactions_of_one_session_commit_once() {
     assert_eq!(reads(&app, &cookie).await, baseline);
 }
 
+#[tokio::test]
+async fn a_session_deleted_during_its_compaction_leaves_no_blob() {
+    let (app, _) = recorded_app().await;
+    let meta = app.meta.as_ref();
+    let prepared = prepare_compaction(meta, &app.recordings, SESSION, WriteOptions::default(), 1)
+        .await
+        .unwrap()
+        .unwrap();
+    let written = prepared.swap.windows[0].recording.blob_key.clone();
+    assert!(blob_exists(&app, &written));
+    assert!(meta.delete_session(SESSION).await.unwrap());
+    let committed = commit_compaction(meta, &app.recordings, prepared).await;
+    assert!(
+        matches!(committed, Err(CompactError::SessionGone)),
+        "{committed:?}"
+    );
+    assert!(!blob_exists(&app, &written));
+}
+
 fn worker(app: &TestApp, config: WorkerConfig) -> Worker {
     Worker::new(app.meta.clone(), app.recordings.clone(), config)
 }

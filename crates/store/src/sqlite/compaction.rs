@@ -27,6 +27,13 @@ pub(super) async fn replace_segments_with_recording(
     conn: &mut SqliteConnection,
     swap: &CompactionSwap,
 ) -> Result<Vec<String>> {
+    let session = sqlx::query("SELECT 1 FROM sessions WHERE id = ?")
+        .bind(&swap.session_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if session.is_none() {
+        return Err(StoreError::NotFound);
+    }
     let mut unreferenced = Vec::new();
     for window in &swap.windows {
         let r = &window.recording;

@@ -130,6 +130,11 @@ pub(crate) async fn recordings_replace_the_segments_they_fold_in(f: Fixture) {
     assert_eq!(seqs_of(store, "s1").await, [("w2".to_string(), 0)]);
     let session = store.session("s1").await.unwrap().unwrap();
     assert_eq!(session.storage_size_bytes, 80 + 100);
+
+    let mut gone = swap(compacted(3, Some(2), &[]));
+    gone.session_id = "deleted-meanwhile".into();
+    let gone = store.replace_segments_with_recording(&gone).await;
+    assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
 }
 
 /// Enqueueing is idempotent while a job waits; a claim hides the job until its lease expires;
