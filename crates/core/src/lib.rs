@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod chunks;
+pub mod export;
 pub mod facts;
 pub mod ids;
 pub mod limits;
