@@ -39,6 +39,11 @@ pub enum ApiError {
     InvalidSettings(SettingsError),
     #[error("{0}")]
     Conflict(String),
+    /// A session file to import is not acceptable (`core::export::ImportError`).
+    #[error("{0}")]
+    InvalidImport(String),
+    #[error("{0}")]
+    ImportTooLarge(String),
     #[error("log in first")]
     Unauthenticated,
     #[error("cross-origin request refused")]
@@ -70,6 +75,8 @@ impl ApiError {
             ApiError::InvalidPassword(_) => "invalid_password",
             ApiError::InvalidSettings(_) => "invalid_settings",
             ApiError::Conflict(_) => "conflict",
+            ApiError::InvalidImport(_) => "invalid_import",
+            ApiError::ImportTooLarge(_) => "import_too_large",
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::CsrfRejected => "csrf_rejected",
             ApiError::Forbidden => "forbidden",
@@ -87,7 +94,8 @@ impl ApiError {
             | ApiError::InvalidRequest(_)
             | ApiError::InvalidSetupToken
             | ApiError::InvalidPassword(_)
-            | ApiError::InvalidSettings(_) => StatusCode::BAD_REQUEST,
+            | ApiError::InvalidSettings(_)
+            | ApiError::InvalidImport(_) => StatusCode::BAD_REQUEST,
             ApiError::UnknownProject | ApiError::InvalidCredentials | ApiError::Unauthenticated => {
                 StatusCode::UNAUTHORIZED
             }
@@ -96,7 +104,9 @@ impl ApiError {
             }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::BatchTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BatchTooLarge(_) | ApiError::ImportTooLarge(_) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             ApiError::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::StorageUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod erasure;
 mod error;
+pub mod export;
 mod health;
 mod ingest;
 mod json_array;

@@ -6,7 +6,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
-use crate::{assets, auth, erasure, health, ingest, projects, recorder_config, sessions};
+use crate::{assets, auth, erasure, export, health, ingest, projects, recorder_config, sessions};
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
@@ -46,9 +46,15 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(CompressionLayer::new());
 
+    // Downloads keep their Content-Length (the web app shows progress); the files are compressed.
+    let files = Router::new()
+        .route("/api/v1/sessions/{id}/export", get(export::export_session))
+        .route("/api/v1/sessions/import", post(export::import_session));
+
     Router::new()
         .merge(recorder)
         .merge(app_api)
+        .merge(files)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/sdk/{file}", get(assets::sdk_file))

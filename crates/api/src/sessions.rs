@@ -169,7 +169,10 @@ pub(crate) async fn readable_session(
 }
 
 /// Where a session's bytes live and which key opens them: its project's region and organization.
-pub(crate) async fn blob_owner(state: &AppState, session: &SessionRecord) -> Result<BlobOwner, ApiError> {
+pub(crate) async fn blob_owner(
+    state: &AppState,
+    session: &SessionRecord,
+) -> Result<BlobOwner, ApiError> {
     let project = state
         .meta
         .project_by_id(&session.project_id)

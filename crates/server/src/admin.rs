@@ -138,8 +138,16 @@ pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
             let sessions = meta.end_user_sessions(&org.id, &user_id).await?;
             let mut erased_ids = Vec::new();
             for (i, session) in sessions.iter().enumerate() {
-                eprintln!("erasing session {} ({}/{})", session.id, i + 1, sessions.len());
-                if erase_session(meta.as_ref(), &recordings, session).await?.rows_deleted {
+                eprintln!(
+                    "erasing session {} ({}/{})",
+                    session.id,
+                    i + 1,
+                    sessions.len()
+                );
+                if erase_session(meta.as_ref(), &recordings, session)
+                    .await?
+                    .rows_deleted
+                {
                     erased_ids.push(session.id.clone());
                 }
             }

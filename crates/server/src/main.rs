@@ -3,6 +3,7 @@
 mod admin;
 mod bootstrap;
 mod config;
+mod export_cmd;
 mod keys;
 mod serve;
 
@@ -35,6 +36,11 @@ enum Command {
     /// Administration of users and projects (works while a server runs on the same data).
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Writes one session to a file: a portable `.tapedeck` file or an HTML page that replays
+    /// offline.
+    Export(export_cmd::ExportArgs),
+    /// Imports a `.tapedeck` file as a session of a project.
+    Import(export_cmd::ImportArgs),
     /// Shows configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -75,6 +81,8 @@ fn main() -> anyhow::Result<()> {
             Command::Serve => serve::run(config).await,
             Command::Migrate => serve::open_meta(&config).await.map(|_| ()),
             Command::Admin(command) => admin::run(command, &config).await,
+            Command::Export(args) => export_cmd::export(args, &config).await,
+            Command::Import(args) => export_cmd::import(args, &config).await,
             Command::Config(_) => unreachable!("handled before the runtime starts"),
         }
     })
