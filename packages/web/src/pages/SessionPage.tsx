@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { PlayerError } from '@tapedeck/player';
 import { ApiError, getSession, type Session } from '../api.ts';
 import { AppShell } from '../components/AppShell.tsx';
+import { DownloadMenu } from '../components/DownloadMenu.tsx';
 import { Link } from '../components/Link.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { SessionSidebar } from '../components/SessionSidebar.tsx';
@@ -120,6 +121,7 @@ function FullReplay({ id, startAt, windowId }: { id: string; startAt: number; wi
               <Link href="/">Sessions</Link>
               <span class="muted"> / </span>
               <span class="mono">{id}</span>
+              {!notFound && <DownloadMenu sessionId={id} />}
             </div>
             <div class="replay-frame">
               {state.phase === 'loading' && (
