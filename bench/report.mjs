@@ -132,10 +132,11 @@ export function renderReport(r) {
     }
   }
   L.push('', '### Recommendation', '', ...recommendation, '');
-  L.push('', `Stored-size budgets (SPEC §9): < ${STORED_HEAVY_MAX / 1024} KB per recorded minute on heavy pages, < ${STORED_STEADY_MAX / 1024} KB/min steady state.`);
+  L.push('', renderStorage(r.storage));
   L.push('', '## Not measured yet', '');
   L.push('Issue 9 also asks for ingest throughput (open-loop, 10,000 recorders, beside a do-nothing sink), the session list over');
-  L.push('1,000,000 sessions (SQLite and PostgreSQL), the player on generated 1- and 2-hour sessions, and the server footprint.');
+  L.push('1,000,000 sessions (SQLite and PostgreSQL), the player on generated 1- and 2-hour sessions (first frame, seeks with');
+  L.push('the DOM rebuilt, frames at 1×; only the fetch part of a seek is measured above), and the server footprint.');
   L.push('`bench/` does not measure them yet; their budgets are unchecked.');
   return L.join('\n') + '\n';
 }
@@ -196,4 +197,99 @@ export function recommend(checkout) {
   lines.push('the last checkout (e.g. a checkout once the incremental bytes exceed the snapshot\'s size, with the time interval as');
   lines.push('an upper bound) would bound the seek cost without paying for checkouts on pages that barely change.');
   return lines;
+}
+
+// ---- Storage (bench/storage.mjs): stored size per recorded minute and seek ranges. ----
+
+const perMin = (bytes, w) => bytes / w.minutes;
+const kbMin = (bytes, w) => (Number.isFinite(bytes) ? fmt.kb(perMin(bytes, w)) : '—');
+const saving = (plain, dict) => (Number.isFinite(plain) && Number.isFinite(dict) ? `${((1 - dict / plain) * 100).toFixed(1)} %` : '—');
+const msKb = (s) => `${fmt.ms(s.ms)}, ${fmt.kb(s.wireBytes)}`;
+/** What a session keeps: its compacted recording, or its segments when it was not compacted. */
+const storedBytes = (w) => (w.compacted ? w.after.recordings.bytes : w.after.segments.bytes + w.after.recordings.bytes);
+
+/**
+ * The storage section of docs/BENCHMARKS.md, between markers so `node bench/storage.mjs --write`
+ * can replace it alone. `s` is what `runStorage` returns plus date, command, duration and machine.
+ */
+export function renderStorage(s) {
+  const L = ['<!-- storage:begin -->'];
+  if (!s || s.failed) {
+    L.push('## Stored size and seek range', '', `Not measured in this run${s?.failed ? ` (the storage benchmark failed: ${s.failed})` : ''}.`, '<!-- storage:end -->');
+    return L.join('\n') + '\n';
+  }
+  const m = s.machine;
+  const longs = s.workloads.filter((w) => w.seeks);
+  L.push(`## Stored size — budgets < ${STORED_HEAVY_MAX / 1024} KB per recorded minute on heavy pages, < ${STORED_STEADY_MAX / 1024} KB/min steady state`, '');
+  L.push(`Measured ${s.date} by \`${s.command}\` (${s.durationS.toFixed(0)} s) on ${m.model}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB,`);
+  L.push(`Node ${m.node}; server \`${s.binary}\` ${s.debugBuild ? '(a **debug** build: its times are pessimistic; sizes do not depend on the build)' : '(release build)'}; zstd CLI ${s.zstd ?? 'missing'}.`);
+  if (s.quick) L.push('', `> Quick run: the page sessions last ${s.plan.pageMinutes} minutes (their first full snapshot weighs more per minute than in \`make bench\`), one whole-session fetch, no dictionary trial.`);
+  L.push('');
+  L.push('Sessions come from `bench/lib/generate-session.mjs` (deterministic, seeded; its header comment lists what they hold):');
+  L.push('**steady** is a shopper reading and filling forms with idle stretches, **heavy** a busy back-office user on live');
+  L.push('pages that mutate 3–12 nodes every ~300 ms. Pages have 1,700–2,800 nodes and a ~20 KB inlined stylesheet; a full');
+  L.push('snapshot at each navigation and every 5 minutes of activity; batches cut by the SDK\'s rules (3 s, 512 KiB).');
+  L.push('The long sessions mix the profile\'s pages; the page sessions stay on one page kind. Each batch was posted as the SDK');
+  L.push('sends it to `POST /api/v1/ingest` (8 in flight) of a server started with `TAPEDECK_SESSION_IDLE_SECS=2`.', '');
+  L.push('Columns, per recorded minute: **raw** the batch bodies\' JSON; **wire** the bodies as the SDK sends them (gzip at level 6');
+  L.push('like `CompressionStream`, bodies under 1 KiB uncompressed); **gzip of the same batches** every body at gzip -6 (the wire');
+  L.push('budget\'s baseline; the real SDK\'s wire is checked against it in Chromium above); **stored** the session\'s blob files in');
+  L.push('the server\'s data dir (zstd, sealed: with the AEAD nonce and tag) — the ingest segments right after posting, and the');
+  L.push('compacted recording (docs/FORMAT.md v1) once the server compacted the idle session; **zstd -19** the whole');
+  L.push('session\'s events as one JSON array at `zstd -19`, the single-shot floor. The verdict is on what the server keeps:');
+  L.push('the compacted recording.', '');
+  L.push('| session | batches | events | raw | wire | gzip -6 of the same batches | stored: segments before compaction | stored: compacted recording | zstd -19 of the whole session | compacted ÷ zstd -19 | compacted ÷ gzip of batches | budget | |');
+  L.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const w of s.workloads) {
+    const budget = w.profile === 'heavy' ? STORED_HEAVY_MAX : STORED_STEADY_MAX;
+    const stored = storedBytes(w);
+    const pass = perMin(stored, w) < budget;
+    const verdict = `${ok(pass)}${w.compacted ? '' : ' (not compacted within the wait: segments)'}`;
+    const before = `${kbMin(w.before.segments.bytes, w)} (${w.before.segments.files} files${w.compactedWhilePosting ? ', partly compacted while posting' : ''})`;
+    const after = w.compacted ? kbMin(w.after.recordings.bytes, w) : 'not compacted';
+    L.push(`| ${w.name} | ${w.batches} | ${w.events.toLocaleString('en')} | ${kbMin(w.rawBytes, w)} | ${kbMin(w.wireBytes, w)} | ${kbMin(w.gzipBytes, w)} | ${before} | ${after} | ${kbMin(w.zstd19Bytes, w)} | ${w.compacted ? fmt.ratio(stored / w.zstd19Bytes) : '—'} | ${fmt.ratio(stored / w.gzipBytes)} | < ${budget / 1024} KB/min (${w.profile}) | ${verdict} |`);
+  }
+  L.push('');
+  const compactions = s.workloads.filter((w) => w.compacted).map((w) => w.compactedAfterMs / 1000);
+  const posts = s.workloads.map((w) => w.batches / (w.post.ms / 1000));
+  const failures = s.workloads.reduce((n, w) => n + w.post.failures, 0);
+  L.push(`Every session was posted with ${failures} failed batches (${Math.min(...posts).toFixed(0)}–${Math.max(...posts).toFixed(0)} batches/s, one client, zstd -19 running`);
+  L.push(`beside it) and ${compactions.length === s.workloads.length ? 'compacted' : `${compactions.length} of ${s.workloads.length} compacted`} ${compactions.length ? `${Math.min(...compactions).toFixed(0)}–${Math.max(...compactions).toFixed(0)} s after its last batch (2 s idle, the idle sweep, the worker's 2 s poll, the job)` : ''}.`);
+
+  const trials = s.workloads.filter((w) => w.dictionary);
+  if (trials.length > 0) {
+    L.push('', '### Would a per-project zstd dictionary pay?', '');
+    L.push('A dictionary (`zstd --train`, 110 KB at most) trained on another generated session of the same site and profile, then');
+    L.push('each batch compressed alone at level 3 (as ingest segments are) and each block of the server\'s cut (a block per full');
+    L.push('snapshot, `crates/core/src/recording/cut.rs`, emulated here) at level 17 (as compaction writes them), with and without it.');
+    L.push('Last columns: every other block compressed with the window\'s first keyframe block (its first full snapshot and');
+    L.push('what follows) as a raw-content dictionary (`zstd -D`), that block alone — what a recording could store if a reader');
+    L.push('always fetched that block first. Per recorded minute.', '');
+    L.push('| session | dictionary | per batch, zstd -3 | with dictionary | saved | blocks | per block, zstd -17 | with dictionary | saved | first keyframe block as dictionary | saved |');
+    L.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const w of trials) {
+      const d = w.dictionary;
+      L.push(`| ${w.name} | ${fmt.kb(d.dictBytes)} | ${kbMin(d.batchPlain, w)} | ${kbMin(d.batchDict, w)} | ${saving(d.batchPlain, d.batchDict)} | ${d.blocks} | ${kbMin(d.blockPlain, w)} | ${kbMin(d.blockDict, w)} | ${saving(d.blockPlain, d.blockDict)} | ${kbMin(d.blockFirstAsDict, w)} | ${saving(d.blockPlain, d.blockFirstAsDict)} |`);
+    }
+  }
+
+  L.push('', `## Seek range — the fetch part of the player's seek budget (any seek < ${SEEK_MAX_MS} ms)`, '');
+  L.push('The time for a client to fetch and decode what a seek to T needs: `GET /api/v1/sessions/{id}/events?from=T&to=T+30s`');
+  L.push('(the server answers from the keyframe at or before T, reading only the blocks the range needs), `Accept-Encoding: gzip`,');
+  L.push('gunzip and `JSON.parse` in Node, one request at a time on a keep-alive connection, on the compacted long sessions');
+  L.push(`above; seeks to 10, 50, 90 and 100 % and ${s.plan.randomSeeks} seeded random points. Beside it, the whole session without a range.`);
+  L.push('Cells are time and bytes on the wire. The player\'s budget also covers rebuilding the DOM from the keyframe (the');
+  L.push(`checkout tables above), so this part must stay well under ${SEEK_MAX_MS} ms; the verdict checks the slowest seek against it.`, '');
+  L.push('| session | seeks | p50 | p95 | max | seek to 10 % | 50 % | 90 % | 100 % | bytes per seek: median / max | events per seek (median) | of which gunzip + parse (p50) | whole session: time, bytes (decoded) | budget: max < 150 ms |');
+  L.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const w of longs) {
+    const k = w.seeks;
+    const whole = `${fmt.ms(k.whole.medianMs)}, ${fmt.kb(k.whole.wireBytes)} (${fmt.kb(k.whole.decodedBytes)})`;
+    const name = `${w.name}${w.compacted ? '' : ' (not compacted: read from segments)'}`;
+    L.push(`| ${name} | ${k.count} | ${fmt.ms(k.medianMs)} | ${fmt.ms(k.p95Ms)} | ${fmt.ms(k.maxMs)} | ${k.named.map(msKb).join(' | ')} | ${fmt.kb(k.medianWireBytes)} / ${fmt.kb(k.maxWireBytes)} | ${Math.round(k.medianEvents).toLocaleString('en')} | ${fmt.ms(k.medianDecodeMs)} | ${whole} | ${ok(k.maxMs < SEEK_MAX_MS)} |`);
+  }
+  const missing = longs.reduce((n, w) => n + w.seeks.withoutKeyframe, 0);
+  if (missing > 0) L.push('', `**${missing} seek answers did not start at a keyframe** (\`range.keyframe_ms\` null): the player could not render them alone.`);
+  L.push('<!-- storage:end -->');
+  return L.join('\n') + '\n';
 }

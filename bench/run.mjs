@@ -2,7 +2,9 @@
 /**
  * Entry of the benchmark suite: `node bench/run.mjs [--quick]` (`make bench` / `make bench-quick`).
  * Starts a real `tapedeck serve` and a loopback site, runs the recorder-overhead arms and the
- * checkout-interval measurement in headless Chromium, and writes docs/BENCHMARKS.md.
+ * checkout-interval measurement in headless Chromium, then the storage benchmark (bench/storage.mjs:
+ * stored size and seek ranges of generated long sessions, on a server of its own), and writes
+ * docs/BENCHMARKS.md.
  * Everything listens on 127.0.0.1 only; every loop is bounded and every step has a timeout.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { buildBundles, SDK_PATH, startSite } from './lib/site.mjs';
 import { machine, withTimeout } from './lib/util.mjs';
 import { runOverhead, summariseOverhead } from './overhead.mjs';
 import { renderReport } from './report.mjs';
+import { runStorage, stopStorageServer } from './storage.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const OUT = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
@@ -41,12 +44,22 @@ async function main() {
     await browser.close().catch(() => {});
     await site.close().catch(() => {});
     await server.stop().catch(() => {});
+    await stopStorageServer();
   };
   try {
     log(`${QUICK ? 'quick' : 'full'} run: pages ${PLAN.pages.join(', ')}; ${PLAN.runs} rounds of ${PLAN.durationMs / 1000} s`);
     const raw = await runOverhead({ browser, site, pages: PLAN.pages, pageSpecs: PAGES, runs: PLAN.runs, durationMs: PLAN.durationMs, log });
     const overhead = summariseOverhead(raw);
     const checkout = await runCheckout({ browser, site, pages: PLAN.checkoutPages, pageSpecs: PAGES, segmentMs: PLAN.segmentMs, seeks: PLAN.seeks, log });
+    // A failed storage part leaves its section "not measured" rather than losing the rest of the run.
+    const storageStarted = Date.now();
+    const storage = await runStorage({ quick: QUICK, log }).then(
+      (result) => ({ ...result, date: new Date().toISOString(), command: `${QUICK ? 'make bench-quick' : 'make bench'} (its storage part)`, durationS: (Date.now() - storageStarted) / 1000, machine: machine() }),
+      (error) => {
+        log(`storage benchmark failed: ${error.stack ?? error}`);
+        return { failed: String(error.message ?? error) };
+      },
+    );
     const markdown = renderReport({
       quick: QUICK,
       command: QUICK ? 'make bench-quick (node bench/run.mjs --quick)' : 'make bench (node bench/run.mjs)',
@@ -59,6 +72,7 @@ async function main() {
       pages: PAGES,
       overhead,
       checkout,
+      storage,
     });
     writeFileSync(OUT, markdown);
     log(`wrote ${OUT}`);
