@@ -5,6 +5,7 @@
 // once).
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
@@ -137,5 +138,31 @@ test('batches left unsent by a page are sent by the page that reloads it', async
   });
   assert.equal(count, CLICKS);
   await pollLong('an empty store', async () => (await storedBatchCount(page)) === 0);
+  await context.close();
+});
+
+/** The JSON body of an ingest request, gzipped or not. */
+function ingestBody(request) {
+  const raw = request.postDataBuffer();
+  const gzipped = raw[0] === 0x1f && raw[1] === 0x8b;
+  return JSON.parse((gzipped ? gunzipSync(raw) : raw).toString('utf8'));
+}
+
+test('stopRecording sends the waiting clicks at once in a batch marked stopped', async () => {
+  const { context, page, sessionId } = await openRecordedPage();
+  const batches = [];
+  context.on('request', (request) => {
+    if (request.url().includes('/api/v1/ingest') && request.method() === 'POST') batches.push(ingestBody(request));
+  });
+  for (let i = 0; i < 3; i++) await page.click('#add');
+  // Well within the batch interval: only stopRecording sends these clicks now.
+  const stoppedId = await page.evaluate(() => window.Tapedeck.recorder.stopRecording());
+  assert.equal(stoppedId, sessionId);
+  const last = batches.at(-1);
+  assert.ok(last, 'stopRecording sent a batch');
+  assert.equal(last.meta.stopped, true);
+  assert.equal(last.events.filter(isClick).length, 3, 'with the clicks');
+  assert.ok(batches.slice(0, -1).every((b) => b.meta.stopped === undefined), 'only the last one says stopped');
+  assert.equal(await pollLong('3 clicks', async () => (await clickCount(sessionId)) >= 3), true);
   await context.close();
 });

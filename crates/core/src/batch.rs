@@ -48,6 +48,9 @@ pub struct BatchMeta {
     pub previous_session_id: Option<String>,
     /// Batches the recorder had to drop (its queue was full) since its last report.
     pub dropped_batches: u64,
+    /// The page called `stopRecording`: this is the window's last batch for now, so the
+    /// session can be compacted without waiting for it to go idle.
+    pub stopped: bool,
 }
 
 /// Why a batch was refused. `InvalidBatch` names the field in its message.
@@ -167,6 +170,11 @@ fn parse_meta(raw: &RawValue) -> Result<BatchMeta, BatchError> {
             .as_u64()
             .ok_or_else(|| invalid("meta.dropped_batches", "must be a whole number"))?,
     };
+    out.stopped = match meta.get("stopped") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(stopped)) => *stopped,
+        Some(_) => return Err(invalid("meta.stopped", "must be true or false")),
+    };
     match meta.get("user") {
         None | Some(Value::Null) => {}
         Some(Value::Object(user)) => {
@@ -277,6 +285,9 @@ mod tests {
             ]
         );
         assert!(batch.events[1].get().contains("\"type\":2"));
+        assert!(!batch.meta.stopped);
+        let stopped = OK.replace(r#""meta":{"#, r#""meta":{"stopped":true,"#);
+        assert!(parse_batch(stopped.as_bytes()).unwrap().meta.stopped);
     }
 
     #[test]
@@ -310,6 +321,11 @@ mod tests {
                 "meta",
                 serde_json::json!({"tags": {"a": [1]}}),
                 "meta.tags.a",
+            ),
+            (
+                "meta",
+                serde_json::json!({"stopped": "yes"}),
+                "meta.stopped",
             ),
         ];
         for (key, value, expected) in cases {

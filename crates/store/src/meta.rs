@@ -306,6 +306,9 @@ pub trait MetaStore: Send + Sync {
     ) -> Result<Option<Job>>;
     /// Marks a job this worker holds done; false when it holds it no longer (lease lost).
     async fn complete_job(&self, id: i64, worker_id: &str, now_ms: i64) -> Result<bool>;
+    /// Deletes the jobs done (completed or given up) before `done_before_ms`; returns how many.
+    /// Waiting and claimed jobs stay.
+    async fn delete_done_jobs(&self, done_before_ms: i64) -> Result<u64>;
     /// Records a failure of a job this worker holds: it runs again from `retry_at_ms`, or never
     /// (`None`: it is done, with the error kept). False when the worker holds it no longer.
     async fn fail_job(

@@ -24,8 +24,8 @@ use tapedeck_core::{BatchFacts, BatchMeta, PageVisit};
 use tapedeck_store::*;
 
 use compaction::{
-    concurrent_claims_take_each_job_once, idle_sessions_enqueue_their_compaction,
-    jobs_are_leased_retried_and_completed_by_their_holder,
+    concurrent_claims_take_each_job_once, done_jobs_are_deleted_by_when_they_finished,
+    idle_sessions_enqueue_their_compaction, jobs_are_leased_retried_and_completed_by_their_holder,
     recordings_replace_the_segments_they_fold_in,
 };
 use engines::{
@@ -467,6 +467,7 @@ macro_rules! conformance_suite {
                 recordings_replace_the_segments_they_fold_in,
                 jobs_are_leased_retried_and_completed_by_their_holder,
                 concurrent_claims_take_each_job_once,
+                done_jobs_are_deleted_by_when_they_finished,
                 idle_sessions_enqueue_their_compaction,
                 data_keys_are_one_per_organization_and_rewrapped_in_place,
                 audit_log_pages_newest_first_per_organization,

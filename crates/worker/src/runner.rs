@@ -10,6 +10,21 @@ use tapedeck_core::recording::WriteOptions;
 use tapedeck_store::{JOB_COMPACT, Job, MetaStore, RecordingStore, StoreError};
 
 use crate::compact::{CompactError, compact_session};
+use crate::retention::{JOB_RETENTION, run_retention, schedule_retention};
+
+/// The job kinds this worker runs.
+const KINDS: &[&str] = &[JOB_COMPACT, JOB_RETENTION];
+
+/// Why a job failed.
+#[derive(Debug, thiserror::Error)]
+enum JobError {
+    #[error(transparent)]
+    Compact(#[from] CompactError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("unknown job kind {0:?}")]
+    UnknownKind(String),
+}
 
 /// How the worker paces itself.
 #[derive(Debug, Clone)]
@@ -78,6 +93,10 @@ impl Worker {
     /// (see `compact`).
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) {
         tracing::info!(worker.id = %self.id, "background worker started");
+        if let Err(e) = self.schedule_recurring(now_ms()).await {
+            // The queue is down; the next node start (or this one's retry below) queues it.
+            tracing::warn!(error = %e, "scheduling the retention sweep failed");
+        }
         tokio::pin!(shutdown);
         loop {
             let mut current: Option<Job> = None;
@@ -104,7 +123,7 @@ impl Worker {
 
     /// Claims and runs one job; true when none was due (or the queue did not answer).
     async fn step(&self, current: &mut Option<Job>) -> bool {
-        match self.claim_and_run(now_ms(), current).await {
+        match self.claim_and_run(None, current).await {
             Ok(Some(_)) => false,
             Ok(None) => true,
             Err(e) => {
@@ -114,36 +133,52 @@ impl Worker {
         }
     }
 
+    /// Queues the recurring jobs (the retention sweep) unless they are waiting already.
+    pub async fn schedule_recurring(&self, now_ms: i64) -> Result<(), StoreError> {
+        schedule_retention(self.meta.as_ref(), now_ms).await?;
+        Ok(())
+    }
+
     /// Claims one due job at `now_ms`, runs it and records the outcome; `None` when no job was
     /// due.
     pub async fn run_once(&self, now_ms: i64) -> Result<Option<JobOutcome>, StoreError> {
-        self.claim_and_run(now_ms, &mut None).await
+        self.claim_and_run(Some(now_ms), &mut None).await
     }
 
-    /// `run_once`, with `current` holding the job while it runs.
+    /// `run_once`, with `current` holding the job while it runs. The job starts and finishes
+    /// at `fixed_now` when given (a test's clock), else at the system time of each moment.
     async fn claim_and_run(
         &self,
-        now_ms: i64,
+        fixed_now: Option<i64>,
         current: &mut Option<Job>,
     ) -> Result<Option<JobOutcome>, StoreError> {
+        let started_ms = fixed_now.unwrap_or_else(now_ms);
         let lease_ms = self.config.lease.as_millis() as i64;
         let Some(job) = self
             .meta
-            .claim_job(&[JOB_COMPACT], &self.id, now_ms, lease_ms)
+            .claim_job(KINDS, &self.id, started_ms, lease_ms)
             .await?
         else {
             return Ok(None);
         };
         *current = Some(job.clone());
-        let result = self.execute(&job, now_ms).await;
-        let outcome = self.record(&job, result).await?;
+        let result = self.execute(&job, started_ms).await;
+        let finished_ms = fixed_now.unwrap_or_else(now_ms);
+        let outcome = self.record(&job, result, finished_ms).await?;
         *current = None;
         Ok(Some(outcome))
     }
 
-    async fn execute(&self, job: &Job, now_ms: i64) -> Result<(), CompactError> {
+    async fn execute(&self, job: &Job, now_ms: i64) -> Result<(), JobError> {
+        match job.kind.as_str() {
+            JOB_COMPACT => self.compact(&job.target, now_ms).await,
+            JOB_RETENTION => self.retention(now_ms).await,
+            other => Err(JobError::UnknownKind(other.to_owned())),
+        }
+    }
+
+    async fn compact(&self, session_id: &str, now_ms: i64) -> Result<(), JobError> {
         let write = self.config.write;
-        let session_id = &job.target;
         let compacted = compact_session(
             self.meta.as_ref(),
             &self.recordings,
@@ -172,12 +207,23 @@ impl Worker {
         Ok(())
     }
 
+    async fn retention(&self, now_ms: i64) -> Result<(), JobError> {
+        let run = run_retention(self.meta.as_ref(), &self.recordings, now_ms).await?;
+        tracing::info!(
+            sessions_deleted = run.sweep.sessions_deleted,
+            blobs_deleted = run.sweep.blobs_deleted,
+            jobs_pruned = run.jobs_pruned,
+            "retention sweep done"
+        );
+        Ok(())
+    }
+
     async fn record(
         &self,
         job: &Job,
-        result: Result<(), CompactError>,
+        result: Result<(), JobError>,
+        now: i64,
     ) -> Result<JobOutcome, StoreError> {
-        let now = now_ms();
         let error = match result {
             Ok(()) => {
                 self.meta.complete_job(job.id, &self.id, now).await?;

@@ -139,6 +139,8 @@ export interface BatchMeta {
   dropped_batches?: number;
   /** The session this one continues (split at the maximum duration), for the server to link. */
   previous_session_id?: string;
+  /** The page called `stopRecording`: the server may compact the session now. */
+  stopped?: boolean;
 }
 
 export interface BatchHeader {

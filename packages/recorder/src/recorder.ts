@@ -195,6 +195,8 @@ export class Recorder {
       this.startWhenConfigured = false;
       this.stopRrwebNow();
       this.stopControls();
+      // The last batch says so, and the server compacts the session without waiting for idle.
+      this.sealPending({ stopped: true });
       await this.flush();
       return this.getSessionId();
     });
@@ -412,19 +414,21 @@ export class Recorder {
     }
   }
 
-  private send(sealed: SealedEvents, startSending: boolean): void {
+  private send(sealed: SealedEvents, startSending: boolean, extra: Partial<BatchMeta> = {}): void {
     const { sessionId, seq } = this.store.allocateSeq(Date.now());
+    const meta = { ...this.metaWithDrops(), ...extra };
     const body = encodeBatch(
-      { session_id: sessionId, window_id: this.store.windowId, seq, meta: this.metaWithDrops() },
+      { session_id: sessionId, window_id: this.store.windowId, seq, meta },
       sealed.events,
     );
     this.transport.enqueue({ seq, body }, startSending);
   }
 
-  private sealPending(): void {
+  /** Sends the waiting events as a batch now; `extra` goes into its meta. */
+  private sealPending(extra: Partial<BatchMeta> = {}): void {
     this.clearFlushTimer();
     const sealed = this.batcher.seal();
-    if (sealed !== null) this.send(sealed, true);
+    if (sealed !== null) this.send(sealed, true, extra);
   }
 
   /** `meta()` plus the batches the transport dropped since the last batch, if any. */

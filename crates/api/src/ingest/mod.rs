@@ -17,7 +17,7 @@ use tapedeck_core::limits::{MAX_BATCH_COMPRESSED_BYTES, MAX_BATCH_DECODED_BYTES}
 
 use tapedeck_core::scrub::{scrub_events, scrub_text};
 use tapedeck_core::{BatchFacts, IngestBatch, extract_facts, parse_batch};
-use tapedeck_store::{BlobOwner, NewSegment, Project, SegmentOutcome, StoreError};
+use tapedeck_store::{BlobOwner, JOB_COMPACT, NewSegment, Project, SegmentOutcome, StoreError};
 
 use crate::error::ApiError;
 use crate::json_array::push_joined;
@@ -134,6 +134,17 @@ async fn ingest_batch(
     {
         Ok(SegmentOutcome::Stored) => {
             tracing::debug!(session.id = %segment.session_id, seq = segment.seq, size_bytes, "batch stored");
+            if prepared.batch.meta.stopped {
+                // Compact now rather than after the idle time. The batch is stored already, so
+                // a failure here only delays compaction to the idle sweep.
+                let now = state.now_ms();
+                if let Err(e) = meta
+                    .enqueue_job(JOB_COMPACT, &segment.session_id, now, now)
+                    .await
+                {
+                    tracing::warn!(error = %e, session.id = %segment.session_id, "enqueueing compaction failed");
+                }
+            }
             Ok("stored")
         }
         Ok(SegmentOutcome::Duplicate) => Ok("duplicate"),

@@ -284,6 +284,9 @@ impl MetaStore for PgMetaStore {
     async fn complete_job(&self, id: i64, worker_id: &str, now_ms: i64) -> Result<bool> {
         jobs::complete_job(&self.pool, id, worker_id, now_ms).await
     }
+    async fn delete_done_jobs(&self, done_before_ms: i64) -> Result<u64> {
+        jobs::delete_done_jobs(&self.pool, done_before_ms).await
+    }
     async fn fail_job(
         &self,
         id: i64,

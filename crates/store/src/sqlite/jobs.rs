@@ -106,3 +106,11 @@ pub(super) async fn fail_job(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+pub(super) async fn delete_done_jobs(pool: &SqlitePool, done_before_ms: i64) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM jobs WHERE done_at IS NOT NULL AND done_at < ?")
+        .bind(done_before_ms)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -332,3 +332,55 @@ pub(crate) async fn idle_sessions_enqueue_their_compaction(f: Fixture) {
     targets.sort();
     assert_eq!(targets, ["s1", "s2"]);
 }
+
+/// Finished jobs (completed or given up) are pruned by the time they finished; waiting and
+/// claimed ones stay.
+pub(crate) async fn done_jobs_are_deleted_by_when_they_finished(f: Fixture) {
+    let store = f.store.as_ref();
+    let compact = &[JOB_COMPACT][..];
+    for target in ["done", "gave-up", "claimed", "waiting"] {
+        store.enqueue_job(JOB_COMPACT, target, 0, 0).await.unwrap();
+    }
+    let done = store
+        .claim_job(compact, "w", 10, 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.complete_job(done.id, "w", 1_000).await.unwrap());
+    let gave_up = store
+        .claim_job(compact, "w", 10, 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        store
+            .fail_job(gave_up.id, "w", "boom", None, 2_000)
+            .await
+            .unwrap()
+    );
+    let claimed = store
+        .claim_job(compact, "w", 10, 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+
+    assert_eq!(
+        store.delete_done_jobs(1_000).await.unwrap(),
+        0,
+        "strictly before"
+    );
+    assert_eq!(store.delete_done_jobs(1_001).await.unwrap(), 1);
+    assert_eq!(store.delete_done_jobs(1_001).await.unwrap(), 0);
+    assert_eq!(store.delete_done_jobs(i64::MAX).await.unwrap(), 1);
+
+    assert!(
+        store.complete_job(claimed.id, "w", 3_000).await.unwrap(),
+        "claimed one kept"
+    );
+    let waiting = store
+        .claim_job(compact, "w2", 10, 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(waiting.target, "waiting");
+}

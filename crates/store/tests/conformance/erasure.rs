@@ -66,7 +66,11 @@ pub(crate) async fn retention_and_erasure_find_and_delete_sessions(f: Fixture) {
         .into_iter()
         .map(|s| s.id)
         .collect();
-    assert_eq!(ada, ["s-mid", "s-old"], "only this organization's, by start then id");
+    assert_eq!(
+        ada,
+        ["s-mid", "s-old"],
+        "only this organization's, by start then id"
+    );
     assert!(
         store
             .end_user_sessions(&p.organization_id, "u-nobody")
