@@ -1,7 +1,7 @@
 // Scale-out: two `tapedeck serve` nodes on one PostgreSQL database and one S3 bucket (s3s-fs,
 // which checks signatures), sharing one master key. The batches of one session are spread over
 // both nodes, several at once; the session is one intact recording, read the same through either
-// node, and its compaction runs exactly once. Needs `scripts/with-postgres.sh` and
+// node, its compaction runs exactly once, and the retention sweep is scheduled once. Needs `scripts/with-postgres.sh` and
 // `scripts/with-s3.sh` around the test run (the Makefile does that); without them the test is
 // skipped locally and fails under CI.
 import { test } from 'node:test';
@@ -95,7 +95,12 @@ test('two nodes on one PostgreSQL and one bucket make one intact recording', { s
     assert.equal(runs, '1:1', 'one compaction job, one attempt');
     assert.deepEqual(await read(a), all, 'the compacted recording reads the same through A');
     assert.deepEqual(await read(b), all, 'and through B');
-    assert.equal(psql(database, `SELECT count(*) FROM segments WHERE session_id = '${session}'`), '0');
+    assert.equal(psql(database, `SELECT count(*) FROM segments WHERE session_id = '${session}' AND compacted_at IS NULL`), '0', 'no live segment left');
+    // Both nodes queued the retention sweep at start-up; one ran it, and one next run waits.
+    await poll('one retention sweep waiting', async () =>
+      psql(database, `SELECT count(*) FROM jobs WHERE kind = 'retention' AND done_at IS NULL AND claimed_by IS NULL AND run_after > ${Date.now()} + 3000000`) === '1',
+    );
+    assert.equal(psql(database, `SELECT count(*) FROM jobs WHERE kind = 'retention' AND done_at IS NULL`), '1', 'no second schedule');
   } finally {
     await b.stop();
     await a.stop();
