@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::StatusCode;
 use serde_json::Value;
-use tapedeck_store::{AuditQuery, JOB_COMPACT, MetaStore};
+use tapedeck_store::{AuditQuery, JOB_COMPACT};
 use tapedeck_testkit::{TestApp, batch};
 use tapedeck_worker::retention::{JOB_RETENTION, RETENTION_EVERY};
 use tapedeck_worker::{JobOutcome, Worker, WorkerConfig};
