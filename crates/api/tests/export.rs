@@ -3,13 +3,21 @@
 //! recording), the HTML export is self-contained, and every bad import gets its code and
 //! changes nothing.
 
+use std::sync::Arc;
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
 use serde_json::Value;
+use tapedeck_api::{ApiConfig, AppState};
 use tapedeck_core::recording::WriteOptions;
-use tapedeck_store::AuditQuery;
+use tapedeck_store::{
+    AuditQuery, BlobRegions, BlobStore, MasterKey, NewProject, RecordingStore, Vault,
+    open_blob_store,
+};
 use tapedeck_testkit::{TestApp, TestResponse, fixture_path};
 use tapedeck_worker::compact_session;
+use tower::ServiceExt;
 
 /// The fixture's batches, plus a second tab (window) so exports hold more than one window.
 fn recorded_batches() -> Vec<Value> {
@@ -113,9 +121,9 @@ async fn an_exported_session_imports_with_the_same_events_and_facts() {
         file.headers[header::CONTENT_DISPOSITION],
         format!("attachment; filename=\"tapedeck-{id}.tapedeck\"").as_str()
     );
-    assert_eq!(
-        file.headers[header::CONTENT_LENGTH],
-        file.body.len().to_string().as_str()
+    assert!(
+        file.headers.get(header::CONTENT_LENGTH).is_none(),
+        "the file streams as it is written"
     );
 
     // The id is taken on this server, so the copy gets a new one.
@@ -139,13 +147,17 @@ async fn an_exported_session_imports_with_the_same_events_and_facts() {
     assert_eq!(listed["sessions"].as_array().unwrap().len(), 1);
 
     let actions = audit_actions(&app).await;
-    assert!(
-        actions.contains(&"session.export".to_string()),
-        "{actions:?}"
+    let count = |action: &str| actions.iter().filter(|a| *a == action).count();
+    assert_eq!(
+        count("session.export"),
+        1,
+        "one entry per export: {actions:?}"
     );
-    assert!(
-        actions.contains(&"session.import".to_string()),
-        "{actions:?}"
+    assert_eq!(count("session.import"), 1, "{actions:?}");
+    assert_eq!(
+        audit_actions(&other).await,
+        ["session.import"],
+        "the other server audited its import"
     );
 }
 
@@ -165,12 +177,98 @@ async fn a_compacted_session_exports_the_same_events() {
     .await
     .unwrap();
     assert!(report.is_some(), "there were segments to compact");
+    assert!(
+        app.meta.segments(&id).await.unwrap().is_empty(),
+        "every window is a v1 recording now"
+    );
     let file = export(&app, &cookie, &id, "tapedeck").await;
+    assert_eq!(file.status, StatusCode::OK);
     let other = TestApp::new().await;
     let other_cookie = other.login("owner@other.test", "owner").await;
     let answer = import(&other, &other_cookie, &other.project.id, file.body.to_vec()).await;
     assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
     assert_eq!(replay_view(&other, &other_cookie, &id).await.0, before.0);
+    let events = |view: &(Vec<Value>, Value)| -> usize {
+        view.0.iter().map(|w| w.as_array().unwrap().len()).sum()
+    };
+    assert_eq!(answer.json()["events"], events(&before));
+}
+
+#[tokio::test]
+async fn an_import_is_sealed_into_the_target_projects_region() {
+    let source = TestApp::new().await;
+    let id = ingest_fixture(&source).await;
+    let source_cookie = source.login("owner@test.test", "owner").await;
+    let file = export(&source, &source_cookie, &id, "tapedeck").await;
+    let original = replay_view(&source, &source_cookie, &id).await;
+
+    // A server with a second storage region, and a project pinned to it.
+    let mut target = TestApp::new().await;
+    let eu: Arc<dyn BlobStore> = open_blob_store(&format!(
+        "file://{}",
+        target.dir.path().join("eu").display()
+    ))
+    .unwrap();
+    let regions = BlobRegions::new(target.blobs.clone(), [("eu".to_string(), eu.clone())]).unwrap();
+    let vault = Arc::new(Vault::new(target.meta.clone(), MasterKey::generate()));
+    let state = AppState::new(
+        target.meta.clone(),
+        RecordingStore::new(regions, vault),
+        ApiConfig::default(),
+    );
+    target.router = tapedeck_api::router(state);
+    let project = NewProject {
+        organization_id: target.org_id.clone(),
+        name: "EU shop".into(),
+        ingest_key: "tdp_eu".into(),
+        allowed_origins: Vec::new(),
+        region: "eu".into(),
+    };
+    let project = target.meta.create_project(&project, 0).await.unwrap();
+    let cookie = target.login("owner@test.test", "owner").await;
+
+    let answer = import(&target, &cookie, &project.id, file.body.to_vec()).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    assert!(
+        target
+            .blobs
+            .list_prefix("recordings/")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let stored = eu.list_prefix("recordings/").await.unwrap();
+    assert!(!stored.is_empty());
+    for key in &stored {
+        assert!(
+            key.starts_with(&format!("recordings/{}/", project.id)),
+            "{key}"
+        );
+        let raw = eu.get(key).await.unwrap();
+        assert_eq!(&raw[..4], b"TDS1", "{key} is sealed");
+        assert!(!raw.windows(19).any(|w| w == b"Acme Support Portal"));
+    }
+    assert_eq!(replay_view(&target, &cookie, &id).await, original);
+}
+
+#[tokio::test]
+async fn a_failure_part_way_aborts_the_download_instead_of_ending_it_short() {
+    let app = TestApp::new().await;
+    let id = ingest_fixture(&app).await;
+    let cookie = app.login("owner@test.test", "owner").await;
+    for key in app.blobs.list_prefix("recordings/").await.unwrap() {
+        app.blobs.delete(&key).await.unwrap();
+    }
+    let request = Request::builder()
+        .uri(format!("/api/v1/sessions/{id}/export"))
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    // The answer started before the blobs were read: the body breaks off with an error.
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.into_body().collect().await.is_err());
+    assert_eq!(audit_actions(&app).await, ["session.export"]);
 }
 
 #[tokio::test]
@@ -198,6 +296,7 @@ async fn the_html_export_is_one_self_contained_page() {
         !html.contains("<script src") && !html.contains("<link"),
         "nothing is fetched"
     );
+    assert_eq!(audit_actions(&app).await, ["session.export"]);
 }
 
 #[tokio::test]

@@ -5,12 +5,12 @@
 //! Progress goes to stderr; the result (for scripts: the new session id, alone on the last
 //! line) to stdout. Both are audited with actor `cli`.
 
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 use tapedeck_api::export::{
-    ExportFormat, Progress, import_session_file, read_session_export, write_export,
+    ExportFormat, ExportSource, Progress, import_session_file, write_export,
 };
 use tapedeck_api::{ApiConfig, ApiError, AppState};
 use tapedeck_core::export::ImportLimits;
@@ -44,11 +44,12 @@ pub struct ImportArgs {
 
 fn print_progress(progress: Progress) {
     match progress {
-        Progress::WindowRead {
+        Progress::WindowWritten {
             window,
             windows,
             events,
-        } => eprintln!("read window {window}/{windows} ({events} events)"),
+            bytes,
+        } => eprintln!("wrote window {window}/{windows} ({events} events, {bytes} bytes so far)"),
         Progress::BatchStored {
             batch,
             batches,
@@ -71,26 +72,39 @@ pub async fn export(args: ExportArgs, config: &Config) -> anyhow::Result<()> {
         .session(&args.session)
         .await?
         .with_context(|| format!("no session {:?}", args.session))?;
-    let export = read_session_export(&state, &session, &print_progress)
+    let source = ExportSource::open(&state, &session)
         .await
         .map_err(cli_error)?;
-    let (windows, events) = (export.windows.len(), export.event_count());
-    eprintln!("writing {} to {}", format.name(), args.output.display());
-    let size_bytes = write_atomically(&args.output, |file| {
-        write_export(&export, format, now_ms(), file).map_err(cli_error)
-    })?;
+    eprintln!(
+        "exporting session {} ({} window(s), {} events) as {} to {}",
+        session.id,
+        source.windows(),
+        session.summary.event_count,
+        format.name(),
+        args.output.display()
+    );
+    let stats = write_atomically(&args.output, async |file| {
+        let (file, stats) = write_export(&state, &source, format, now_ms(), file, &print_progress)
+            .await
+            .map_err(cli_error)?;
+        Ok((file, stats))
+    })
+    .await?;
     audit(
         state.meta.as_ref(),
         &session.organization_id,
         "session.export",
         &session.id,
-        serde_json::json!({ "format": format.name(), "windows": windows, "events": events, "size_bytes": size_bytes }),
+        serde_json::json!({ "format": format.name(), "windows": stats.windows, "events": stats.events, "size_bytes": stats.size_bytes }),
     )
     .await?;
     println!(
-        "Exported session {} ({windows} window(s), {events} events) to {} ({size_bytes} bytes).",
+        "Exported session {} ({} window(s), {} events) to {} ({} bytes).",
         session.id,
-        args.output.display()
+        stats.windows,
+        stats.events,
+        args.output.display(),
+        stats.size_bytes
     );
     Ok(())
 }
@@ -175,24 +189,27 @@ async fn target_project(meta: &dyn MetaStore, id: Option<&str>) -> anyhow::Resul
 }
 
 /// Writes through a temporary file renamed over `path` at the end, so a failed export never
-/// leaves half a file under the name asked for. Returns the size written.
-fn write_atomically(
+/// leaves half a file under the name asked for.
+async fn write_atomically<T>(
     path: &Path,
-    write: impl FnOnce(BufWriter<std::fs::File>) -> anyhow::Result<BufWriter<std::fs::File>>,
-) -> anyhow::Result<u64> {
+    write: impl AsyncFnOnce(BufWriter<std::fs::File>) -> anyhow::Result<(BufWriter<std::fs::File>, T)>,
+) -> anyhow::Result<T> {
     let partial = path.with_extension(format!("partial-{}", new_id()));
     let file = std::fs::File::create(&partial)
         .with_context(|| format!("cannot create {}", partial.display()))?;
-    let result = write(BufWriter::new(file)).and_then(|mut out| {
-        out.flush()?;
-        out.get_ref().sync_all()?;
-        Ok(())
-    });
-    if let Err(e) = result.and_then(|()| Ok(std::fs::rename(&partial, path)?)) {
+    let result = match write(BufWriter::new(file)).await {
+        Ok((out, value)) => out
+            .into_inner()
+            .map_err(|e| anyhow::Error::from(e.into_error()))
+            .and_then(|file| Ok(file.sync_all()?))
+            .and_then(|()| Ok(std::fs::rename(&partial, path)?))
+            .map(|()| value),
+        Err(e) => Err(e),
+    };
+    if result.is_err() {
         let _ = std::fs::remove_file(&partial);
-        return Err(e.context(format!("writing {}", path.display())));
     }
-    Ok(std::fs::metadata(path)?.len())
+    result.with_context(|| format!("writing {}", path.display()))
 }
 
 async fn audit(

@@ -71,7 +71,12 @@ pub async fn import_session_file(
         None => prepared.original_id.clone(),
         Some(_) => new_id(),
     };
-    let windows = prepared.file.windows.len();
+    let windows = prepared
+        .file
+        .windows
+        .iter()
+        .filter(|w| !w.events.is_empty())
+        .count();
     let events = prepared.file.event_count();
     let batch_session = session_id.clone();
     let batches = tokio::task::spawn_blocking(move || {

@@ -6,6 +6,7 @@
 mod import;
 mod player_bundle;
 mod read;
+mod stream;
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -19,7 +20,7 @@ use tapedeck_core::export::ImportLimits;
 use tokio::sync::Semaphore;
 
 pub use import::{Imported, import_session_file};
-pub use read::{GENERATOR, SessionExport, read_session_export, write_export};
+pub use read::{ExportSource, ExportStats, GENERATOR, write_export};
 
 use crate::audit::{self, AuditAction};
 use crate::auth::session::{AuthUser, require_same_origin};
@@ -76,11 +77,12 @@ impl ExportFormat {
 /// How far a long export or import is, for progress displays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
-    /// Window `window` of `windows` was read, with `events` events.
-    WindowRead {
+    /// Window `window` of `windows` was written, with `events` events; `bytes` went out so far.
+    WindowWritten {
         window: usize,
         windows: usize,
         events: usize,
+        bytes: u64,
     },
     /// Batch `batch` of `batches` was stored; `events` events stored so far.
     BatchStored {
@@ -96,7 +98,8 @@ pub struct ExportQuery {
 }
 
 /// `GET /api/v1/sessions/{id}/export`: the session as a download. Any member who may watch the
-/// session may export it; every export is audited.
+/// session may export it. The export is audited before its first byte goes out; the file then
+/// streams window by window (no `Content-Length`), and a failure part-way aborts the body.
 pub async fn export_session(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -111,20 +114,31 @@ pub async fn export_session(
         })?,
     };
     let session = readable_session(&state, &auth, &id).await?;
-    let export = read_session_export(&state, &session, &|_| {}).await?;
-    let (windows, events) = (export.windows.len(), export.event_count());
-    let now = state.now_ms();
-    let body = tokio::task::spawn_blocking(move || write_export(&export, format, now, Vec::new()))
-        .await
-        .map_err(|_| ApiError::Internal)??;
+    let source = ExportSource::open(&state, &session).await?;
     let action = AuditAction {
         organization_id: &session.organization_id,
         actor: auth.actor(),
         action: "session.export",
         target: format!("session:{}", session.id),
-        details: json!({ "format": format.name(), "windows": windows, "events": events, "size_bytes": body.len() }),
+        details: json!({ "format": format.name(), "windows": source.windows(), "events": session.summary.event_count }),
     };
     audit::record(&state, &headers, action).await?;
+
+    let (writer, body) = stream::channel_body();
+    let aborter = writer.aborter();
+    let now = state.now_ms();
+    tokio::spawn(async move {
+        match write_export(&state, &source, format, now, writer, &|_| {}).await {
+            Ok((_, stats)) => {
+                tracing::info!(session.id = %id, format = format.name(), events = stats.events, size_bytes = stats.size_bytes, "session exported");
+            }
+            Err(e) => {
+                tracing::warn!(session.id = %id, error = %e, "an export failed part-way; the download is aborted");
+                aborter.abort().await;
+            }
+        }
+    });
+
     let disposition = format!(
         "attachment; filename=\"tapedeck-{}.{}\"",
         session.id,

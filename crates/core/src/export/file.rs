@@ -47,7 +47,8 @@ struct WindowLine<'a> {
     events: usize,
 }
 
-/// Writes a `.tapedeck` file one window at a time.
+/// Writes a `.tapedeck` file one window at a time. A window may hold no events (its stored
+/// events were all incomplete chunks); the reader accepts it and an import skips it.
 pub struct TapedeckWriter<W: Write> {
     encoder: zstd::stream::write::Encoder<'static, W>,
     windows_left: usize,
@@ -85,6 +86,11 @@ impl<W: Write> TapedeckWriter<W> {
             self.encoder.write_all(b"\n")?;
         }
         Ok(())
+    }
+
+    /// The underlying writer (e.g. to count what went out so far).
+    pub fn get_ref(&self) -> &W {
+        self.encoder.get_ref()
     }
 
     /// Ends the compressed stream and returns the underlying writer.
@@ -188,12 +194,6 @@ pub fn read_session_file(bytes: &[u8], limits: &ImportLimits) -> Result<SessionF
                 "repeats an earlier window",
             ));
         }
-        if window.events == 0 {
-            return Err(invalid(
-                format!("windows[{w}].events"),
-                "must be at least 1",
-            ));
-        }
         total_events = total_events.saturating_add(window.events);
         if total_events > limits.max_events {
             return Err(ImportError::TooLarge(format!(
@@ -216,6 +216,9 @@ pub fn read_session_file(bytes: &[u8], limits: &ImportLimits) -> Result<SessionF
             imported.heads.push(head);
         }
         windows.push(imported);
+    }
+    if total_events == 0 {
+        return Err(invalid("windows", "hold no events"));
     }
     if lines.next()?.is_some() {
         return Err(ImportError::Corrupt(

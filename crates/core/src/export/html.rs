@@ -8,7 +8,7 @@
 //! `allow-scripts`, and the page's Content-Security-Policy lets no script run but the two this
 //! file carries (by hash), so a recorded `<script>` could not run even outside the sandbox.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use base64::Engine;
 use serde_json::Value;
@@ -26,12 +26,11 @@ const BOOTSTRAP: &str = "TapedeckPlayer.replayExport().catch(function (e) { cons
 /// Base64 line length in the payload (keeps the file's lines readable in an editor).
 const BASE64_LINE_CHARS: usize = 120;
 
-/// What an HTML export is made of.
-#[derive(Debug)]
+/// What an HTML export shows around the events.
+#[derive(Debug, Clone, Copy)]
 pub struct HtmlExport<'a> {
     /// The exported metadata (`exported_metadata`).
     pub session: &'a Value,
-    pub windows: &'a [ExportWindow],
     /// The standalone player bundle and its styles.
     pub player_js: &'a str,
     pub player_css: &'a str,
@@ -41,8 +40,65 @@ pub struct HtmlExport<'a> {
     pub exported_at_ms: i64,
 }
 
-/// Returns the whole HTML page.
-pub fn render_html(export: &HtmlExport<'_>) -> String {
+/// Writes an HTML export one window at a time, so a long session streams out as it is read:
+/// the page up to the payload first, then each window's events through gzip and base64, then the
+/// rest of the page (the player) on [`HtmlWriter::finish`].
+pub struct HtmlWriter<W: Write> {
+    gzip: flate2::write::GzEncoder<Base64Lines<W>>,
+    tail: String,
+    windows_written: usize,
+}
+
+impl<W: Write> HtmlWriter<W> {
+    /// Writes the page up to the events payload.
+    pub fn new(mut out: W, export: &HtmlExport<'_>) -> io::Result<Self> {
+        let (head, tail) = page_parts(export);
+        out.write_all(head.as_bytes())?;
+        let mut gzip =
+            flate2::write::GzEncoder::new(Base64Lines::new(out), flate2::Compression::best());
+        gzip.write_all(b"[")?;
+        Ok(Self {
+            gzip,
+            tail,
+            windows_written: 0,
+        })
+    }
+
+    /// Adds one window's events to the payload: `{"window_id", "events": [...]}`.
+    pub fn write_window(&mut self, window: &ExportWindow) -> io::Result<()> {
+        if self.windows_written > 0 {
+            self.gzip.write_all(b",")?;
+        }
+        self.windows_written += 1;
+        let head = serde_json::json!({ "window_id": window.window_id }).to_string();
+        // The object without its closing brace, then the events.
+        self.gzip.write_all(&head.as_bytes()[..head.len() - 1])?;
+        self.gzip.write_all(b",\"events\":[")?;
+        for (i, event) in window.events.iter().enumerate() {
+            if i > 0 {
+                self.gzip.write_all(b",")?;
+            }
+            self.gzip.write_all(event.get().as_bytes())?;
+        }
+        self.gzip.write_all(b"]}")
+    }
+
+    /// Ends the payload, writes the rest of the page and returns the underlying writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.gzip.write_all(b"]")?;
+        let mut out = self.gzip.finish()?.finish()?;
+        out.write_all(self.tail.as_bytes())?;
+        Ok(out)
+    }
+
+    /// The underlying writer (e.g. to count what went out so far).
+    pub fn get_ref(&self) -> &W {
+        self.gzip.get_ref().get_ref()
+    }
+}
+
+/// The page before and after the events payload, every other placeholder filled.
+fn page_parts(export: &HtmlExport<'_>) -> (String, String) {
     let player_js = escape_script(export.player_js);
     let csp = format!(
         "script-src '{}' '{}'; object-src 'none'; base-uri 'none'; form-action 'none'",
@@ -63,29 +119,92 @@ pub fn render_html(export: &HtmlExport<'_>) -> String {
         .and_then(Value::as_f64)
         .map(clock)
         .unwrap_or_default();
-    fill(
-        TEMPLATE,
-        &[
-            ("CSP", escape_html(&csp)),
-            ("GENERATOR", escape_html(export.generator)),
-            (
-                "TITLE",
-                escape_html(&format!("Session {id} · Tapedeck replay")),
-            ),
-            ("PLAYER_CSS", escape_style(export.player_css)),
-            ("SESSION_ID", escape_html(id)),
-            ("USER", escape_html(user)),
-            ("STARTED", escape_html(&started)),
-            ("DURATION", escape_html(&duration)),
-            ("URL", escape_html(text("first_url").unwrap_or(""))),
-            ("EXPORTED_AT", escape_html(&human_ms(export.exported_at_ms))),
-            ("SESSION_JSON", json_for_script(session)),
-            ("ENCODING", PAYLOAD_ENCODING.to_string()),
-            ("EVENTS", events_payload(export.windows)),
-            ("PLAYER_JS", player_js),
-            ("BOOTSTRAP", BOOTSTRAP.to_string()),
-        ],
-    )
+    let values = [
+        ("CSP", escape_html(&csp)),
+        ("GENERATOR", escape_html(export.generator)),
+        (
+            "TITLE",
+            escape_html(&format!("Session {id} · Tapedeck replay")),
+        ),
+        ("PLAYER_CSS", escape_style(export.player_css)),
+        ("SESSION_ID", escape_html(id)),
+        ("USER", escape_html(user)),
+        ("STARTED", escape_html(&started)),
+        ("DURATION", escape_html(&duration)),
+        ("URL", escape_html(text("first_url").unwrap_or(""))),
+        ("EXPORTED_AT", escape_html(&human_ms(export.exported_at_ms))),
+        ("SESSION_JSON", json_for_script(session)),
+        ("ENCODING", PAYLOAD_ENCODING.to_string()),
+        ("PLAYER_JS", player_js),
+        ("BOOTSTRAP", BOOTSTRAP.to_string()),
+    ];
+    // Split before filling, so no filled-in text can move the cut.
+    let (head, tail) = TEMPLATE
+        .split_once("{{EVENTS}}")
+        .expect("the template has one {{EVENTS}}");
+    (fill(head, &values), fill(tail, &values))
+}
+
+/// Base64 in lines of [`BASE64_LINE_CHARS`], written as bytes come in. Whole 3-byte groups
+/// encode alone, so each full line is written as soon as its bytes are there.
+struct Base64Lines<W: Write> {
+    out: W,
+    pending: Vec<u8>,
+    lines_written: usize,
+}
+
+/// Input bytes of one full line (4 characters per 3 bytes).
+const BASE64_LINE_BYTES: usize = BASE64_LINE_CHARS / 4 * 3;
+
+impl<W: Write> Base64Lines<W> {
+    fn new(out: W) -> Self {
+        Self {
+            out,
+            pending: Vec::with_capacity(BASE64_LINE_BYTES * 64),
+            lines_written: 0,
+        }
+    }
+
+    fn write_line(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.lines_written > 0 {
+            self.out.write_all(b"\n")?;
+        }
+        self.lines_written += 1;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+        self.out.write_all(encoded.as_bytes())
+    }
+
+    /// Writes the last, shorter line and returns the underlying writer.
+    fn finish(mut self) -> io::Result<W> {
+        let rest = std::mem::take(&mut self.pending);
+        if !rest.is_empty() {
+            self.write_line(&rest)?;
+        }
+        Ok(self.out)
+    }
+
+    fn get_ref(&self) -> &W {
+        &self.out
+    }
+}
+
+impl<W: Write> Write for Base64Lines<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let full = self.pending.len() / BASE64_LINE_BYTES * BASE64_LINE_BYTES;
+        if full > 0 {
+            let pending = std::mem::take(&mut self.pending);
+            for line in pending[..full].chunks(BASE64_LINE_BYTES) {
+                self.write_line(line)?;
+            }
+            self.pending = pending[full..].to_vec();
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Replaces each `{{KEY}}` of the template in one pass, so text put in is never read again.
@@ -115,39 +234,6 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// `[{"window_id", "events": [...]}, ...]`, gzipped, in base64 lines.
-fn events_payload(windows: &[ExportWindow]) -> String {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let mut write = |bytes: &[u8]| gz.write_all(bytes).expect("writing to a Vec cannot fail");
-    write(b"[");
-    for (i, window) in windows.iter().enumerate() {
-        if i > 0 {
-            write(b",");
-        }
-        let head = serde_json::json!({ "window_id": window.window_id }).to_string();
-        write(&head.as_bytes()[..head.len() - 1]);
-        write(b",\"events\":[");
-        for (j, event) in window.events.iter().enumerate() {
-            if j > 0 {
-                write(b",");
-            }
-            write(event.get().as_bytes());
-        }
-        write(b"]}");
-    }
-    write(b"]");
-    let compressed = gz.finish().expect("writing to a Vec cannot fail");
-    let encoded = base64::engine::general_purpose::STANDARD.encode(compressed);
-    let mut lines = String::with_capacity(encoded.len() + encoded.len() / BASE64_LINE_CHARS + 1);
-    for (i, chunk) in encoded.as_bytes().chunks(BASE64_LINE_CHARS).enumerate() {
-        if i > 0 {
-            lines.push('\n');
-        }
-        lines.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
-    }
-    lines
 }
 
 /// JSON safe inside `<script type="application/json">`: every `<` is written as `\u003c`,

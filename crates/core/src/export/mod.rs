@@ -15,7 +15,7 @@ pub use batches::{IMPORT_BATCH_MAX_EVENTS, IMPORT_BATCH_TARGET_BYTES, import_bat
 pub use file::{
     FILE_MAGIC, FILE_VERSION, FileHeader, SessionFile, TapedeckWriter, read_session_file,
 };
-pub use html::{HtmlExport, render_html};
+pub use html::{HtmlExport, HtmlWriter};
 pub use metadata::{ImportedMetadata, exported_metadata};
 
 use serde_json::value::RawValue;

@@ -31,6 +31,7 @@ fn window_at(id: &str, href: &str, first_ts: i64, count: usize) -> ExportWindow 
             json!({"type": 3, "timestamp": first_ts + 2 + i as i64, "data": {"source": 1, "text": "a\nb </script>"}}),
         ));
     }
+    events.truncate(count);
     ExportWindow {
         window_id: id.into(),
         events,
@@ -86,6 +87,22 @@ fn a_written_file_reads_back_event_for_event() {
         assert_eq!(as_values(&written.events), as_values(&read.events));
         assert_eq!(read.heads.len(), read.events.len());
     }
+}
+
+#[test]
+fn an_empty_window_reads_back_and_imports_as_nothing() {
+    let windows = [window("w-1", 1000, 5), window("w-2", 2000, 0)];
+    let file = read(&file_of(&windows)).unwrap();
+    assert_eq!(file.windows.len(), 2);
+    assert!(file.windows[1].events.is_empty());
+    let meta = ImportedMetadata::parse(&file.header.session).unwrap();
+    let batches = import_batches(file.windows, &meta, "s");
+    assert!(batches.iter().all(|b| b.window_id == "w-1"));
+    let nothing = read(&file_of(&[window("w-1", 0, 0)])).unwrap_err();
+    assert!(
+        matches!(&nothing, ImportError::Invalid { field, .. } if field == "windows"),
+        "{nothing:?}"
+    );
 }
 
 #[test]
@@ -169,10 +186,7 @@ fn malformed_lines_are_refused_with_the_field_named() {
             &[&header, r#"{"window_id": "bad id!", "events": 1}"#],
             "windows[0].window_id",
         ),
-        (
-            &[&header, r#"{"window_id": "w", "events": 0}"#],
-            "windows[0].events",
-        ),
+        (&[&header, r#"{"window_id": "w", "events": 0}"#], "windows"),
         (
             &[
                 &header,
@@ -301,18 +315,68 @@ fn large_windows_are_cut_into_bounded_batches() {
     );
 }
 
-#[test]
-fn html_export_inlines_everything_and_escapes_script_ends() {
-    let windows = [window("w-1", 1000, 10)];
-    let session = exported_metadata(&session());
-    let html = render_html(&HtmlExport {
-        session: &session,
-        windows: &windows,
+fn html_of(session: &serde_json::Value, windows: &[ExportWindow]) -> String {
+    let export = HtmlExport {
+        session,
         player_js: "var TapedeckPlayer={replayExport:function(){return Promise.resolve()}};var s='</script>';",
         player_css: ".td-player{color:red}",
         generator: "tapedeck test",
         exported_at_ms: 0,
-    });
+    };
+    let mut writer = HtmlWriter::new(Vec::new(), &export).unwrap();
+    for w in windows {
+        writer.write_window(w).unwrap();
+    }
+    String::from_utf8(writer.finish().unwrap()).unwrap()
+}
+
+/// The events payload of an HTML export, decoded as the player decodes it.
+fn html_payload(html: &str) -> serde_json::Value {
+    use base64::Engine;
+    use std::io::Read;
+    let start = html.find("data-encoding=\"gzip+base64\">").unwrap();
+    let body = &html[start..];
+    let body = &body[body.find('>').unwrap() + 1..body.find("</script>").unwrap()];
+    let text: String = body.split_whitespace().collect();
+    let gzip = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap();
+    let mut json = String::new();
+    flate2::read::GzDecoder::new(&gzip[..])
+        .read_to_string(&mut json)
+        .unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+#[test]
+fn html_payload_holds_every_window_in_lines_of_base64() {
+    let windows = [window("w-1", 1000, 300), window("w-2", 2000, 0)];
+    let html = html_of(&exported_metadata(&session()), &windows);
+    let payload = html_payload(&html);
+    assert_eq!(payload[0]["window_id"], "w-1");
+    assert_eq!(payload[0]["events"].as_array().unwrap().len(), 300);
+    assert_eq!(payload[0]["events"][299]["timestamp"], 1000 + 299);
+    assert_eq!(payload[1], json!({"window_id": "w-2", "events": []}));
+    let start = html.find("data-encoding").unwrap();
+    let lines: Vec<&str> = html[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("</script>"))
+        .collect();
+    assert!(lines.len() > 2, "a long payload spans lines");
+    let (last, full) = lines.split_last().unwrap();
+    assert!(
+        full.iter().all(|l| l.len() == 120),
+        "full lines are 120 characters"
+    );
+    assert!(!last.is_empty() && last.len() <= 120);
+}
+
+#[test]
+fn html_export_inlines_everything_and_escapes_script_ends() {
+    let windows = [window("w-1", 1000, 10)];
+    let session = exported_metadata(&session());
+    let html = html_of(&session, &windows);
     assert_eq!(
         html.matches("</script>").count(),
         4,
@@ -327,6 +391,10 @@ fn html_export_inlines_everything_and_escapes_script_ends() {
     assert!(!html.contains("allow-scripts"));
 }
 
+/// One valid two-window file for the property tests (written once: level 12 is slow).
+static GOOD_FILE: std::sync::LazyLock<Vec<u8>> =
+    std::sync::LazyLock::new(|| file_of(&[window("w-1", 1, 20), window("w-2", 5, 3)]));
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -339,14 +407,14 @@ proptest! {
 
     #[test]
     fn truncated_files_are_refused(cut in 0usize..1000) {
-        let good = file_of(&[window("w-1", 1, 20), window("w-2", 5, 3)]);
+        let good = &*GOOD_FILE;
         let cut = cut % good.len();
         prop_assert!(read(&good[..cut]).is_err());
     }
 
     #[test]
     fn flipped_bytes_never_panic(at in 0usize..1000, bit in 0u8..8) {
-        let mut bytes = file_of(&[window("w-1", 1, 20)]);
+        let mut bytes = GOOD_FILE.clone();
         let at = at % bytes.len();
         bytes[at] ^= 1 << bit;
         // The zstd checksum catches damage the JSON would not.
