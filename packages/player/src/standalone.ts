@@ -28,7 +28,9 @@ export async function replayExport(doc: Document = document): Promise<Player> {
   const status = required(doc, 'tapedeck-status');
   try {
     const payload = required(doc, 'tapedeck-events');
-    const windows = await decodeExportPayload(payload.textContent ?? '', payload.dataset.encoding ?? '');
+    const decoded = await decodeExportPayload(payload.textContent ?? '', payload.dataset.encoding ?? '');
+    // A window may hold no event (docs/FORMAT.md): there is nothing to show for it.
+    const windows = decoded.filter((w) => w.events.length > 0);
     if (windows.length === 0) throw new PlayerError('This export holds no recorded window.');
     const container = required(doc, 'tapedeck-player');
     const host = { player: null as Player | null, windows: windows.map((w) => w.window_id) };

@@ -1,6 +1,7 @@
 //! Downloading a session export (`GET /api/v1/sessions/{id}/export?format=…`, docs/API.md)
-//! with progress: the server prepares the whole file before it answers ("Preparing export…"),
-//! then the body streams with a Content-Length, so the bytes received give a percentage.
+//! with progress: "Preparing export…" until the server answers, then the bytes received, as the
+//! server writes the file window by window (it streams, so there is no Content-Length; should a
+//! proxy add one, a percentage is shown). A download that breaks off is an error, never a file.
 
 import { ApiError } from './api.ts';
 
@@ -68,10 +69,16 @@ export async function downloadExport(
   const reader = response.body?.getReader();
   if (reader) {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value as Uint8Array<ArrayBuffer>);
-      received += value.length;
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch {
+        // The server aborts the body when the export fails part-way.
+        throw new ApiError(0, 'download_failed', 'The download broke off before the end. Try again.');
+      }
+      if (next.done) break;
+      chunks.push(next.value as Uint8Array<ArrayBuffer>);
+      received += next.value.length;
       onProgress({ phase: 'downloading', received, total });
     }
   }
