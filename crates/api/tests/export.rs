@@ -3,8 +3,11 @@
 //! recording), the HTML export is self-contained, and every bad import gets its code and
 //! changes nothing.
 
+use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use async_trait::async_trait;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -12,7 +15,7 @@ use serde_json::Value;
 use tapedeck_api::{ApiConfig, AppState};
 use tapedeck_core::recording::WriteOptions;
 use tapedeck_store::{
-    AuditQuery, BlobRegions, BlobStore, MasterKey, NewProject, RecordingStore, Vault,
+    AuditQuery, BlobRegions, BlobStore, MasterKey, NewProject, RecordingStore, StoreError, Vault,
     open_blob_store,
 };
 use tapedeck_testkit::{TestApp, TestResponse, fixture_path};
@@ -431,4 +434,82 @@ async fn bad_imports_get_their_codes_and_change_nothing() {
             .await
             .contains(&"session.import".to_string())
     );
+}
+
+/// A blob store whose writes fail once `puts_left` writes went through (storage going down
+/// in the middle of an import).
+struct FailingAfter {
+    inner: Arc<dyn BlobStore>,
+    puts_left: AtomicUsize,
+}
+
+#[async_trait]
+impl BlobStore for FailingAfter {
+    async fn put(&self, key: &str, bytes: axum::body::Bytes) -> Result<(), StoreError> {
+        let allowed = self
+            .puts_left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if !allowed {
+            return Err(StoreError::Unavailable("the test took storage down".into()));
+        }
+        self.inner.put(key, bytes).await
+    }
+    async fn get(&self, key: &str) -> Result<axum::body::Bytes, StoreError> {
+        self.inner.get(key).await
+    }
+    async fn get_range(
+        &self,
+        key: &str,
+        range: Range<u64>,
+    ) -> Result<axum::body::Bytes, StoreError> {
+        self.inner.get_range(key, range).await
+    }
+    async fn list_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        self.inner.list_prefix(prefix).await
+    }
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.inner.delete(key).await
+    }
+    fn describe(&self) -> String {
+        "failing after some writes".into()
+    }
+}
+
+#[tokio::test]
+async fn an_import_that_fails_half_way_leaves_no_session_behind() {
+    let source = TestApp::new().await;
+    let id = ingest_fixture(&source).await;
+    let source_cookie = source.login("owner@test.test", "owner").await;
+    let file = export(&source, &source_cookie, &id, "tapedeck").await;
+
+    // Two windows make at least two batches: the first is stored, the second fails.
+    let blobs = Arc::new(FailingAfter {
+        inner: open_blob_store("memory://").unwrap(),
+        puts_left: AtomicUsize::new(1),
+    });
+    let target = TestApp::with_blob_store(blobs.clone()).await;
+    let cookie = target.login("owner@test.test", "owner").await;
+    let answer = import(&target, &cookie, &target.project.id, file.body.to_vec()).await;
+    assert_eq!(
+        (answer.status, answer.error_code().as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable")
+    );
+    assert_eq!(
+        blobs.puts_left.load(Ordering::SeqCst),
+        0,
+        "one batch was stored"
+    );
+    assert!(target.meta.session(&id).await.unwrap().is_none());
+    let listed = target.get("/api/v1/sessions", &cookie).await.json();
+    assert_eq!(listed["sessions"], serde_json::json!([]));
+    assert!(
+        target
+            .blobs
+            .list_prefix("recordings/")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(audit_actions(&target).await.is_empty());
 }
