@@ -4,6 +4,7 @@
 mod assets;
 mod audit;
 mod auth;
+pub mod end_user_data;
 mod erasure;
 mod error;
 pub mod export;

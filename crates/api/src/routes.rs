@@ -1,12 +1,15 @@
 //! Every route of the server, in one place.
 
 use axum::Router;
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{get, patch, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
-use crate::{assets, auth, erasure, export, health, ingest, projects, recorder_config, sessions};
+use crate::{
+    assets, auth, end_user_data, erasure, export, health, ingest, projects, recorder_config,
+    sessions,
+};
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
@@ -38,7 +41,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/api/v1/end-users/{user_id}/data",
-            delete(erasure::erase_end_user),
+            get(end_user_data::export_end_user).delete(erasure::erase_end_user),
         )
         .route(
             "/api/v1/sessions/{id}/events",

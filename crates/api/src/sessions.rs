@@ -181,7 +181,7 @@ pub(crate) async fn blob_owner(
     Ok(BlobOwner::of(&project))
 }
 
-fn rfc3339(ms: i64) -> Option<String> {
+pub(crate) fn rfc3339(ms: i64) -> Option<String> {
     OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
         .ok()?
         .format(&Rfc3339)

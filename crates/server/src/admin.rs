@@ -53,6 +53,18 @@ pub enum AdminCommand {
         #[arg(long)]
         user_id: String,
     },
+    /// Writes everything recorded of one end user in an organization to one JSON file (GDPR/CCPA
+    /// access request; the format of `GET /api/v1/end-users/{id}/data`), and audits it.
+    ExportEndUser {
+        #[arg(long, default_value = "Default")]
+        org: String,
+        /// The end user's id, as the SDK's `identify` gave it.
+        #[arg(long)]
+        user_id: String,
+        /// The file to write (replaced if it exists).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
     /// Re-wraps every organization's data key with a new master key. Recordings are not
     /// rewritten. Afterwards point `encryption_key_file` (or TAPEDECK_ENCRYPTION_KEY) at the new
     /// key and restart the servers; until then running servers keep working.
@@ -167,6 +179,13 @@ pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 erased_ids.len(),
                 org.name
             );
+        }
+        AdminCommand::ExportEndUser {
+            org,
+            user_id,
+            output,
+        } => {
+            crate::end_user_cmd::export_end_user(config, &org, &user_id, &output).await?;
         }
         AdminCommand::RotateKey {
             new_key_file,

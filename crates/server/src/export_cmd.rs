@@ -157,7 +157,7 @@ pub async fn import(args: ImportArgs, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn open_state(config: &Config) -> anyhow::Result<AppState> {
+pub(crate) async fn open_state(config: &Config) -> anyhow::Result<AppState> {
     let (meta, recordings) = open_stores(config).await?;
     Ok(AppState::new(meta, recordings, ApiConfig::default()))
 }
@@ -190,7 +190,7 @@ async fn target_project(meta: &dyn MetaStore, id: Option<&str>) -> anyhow::Resul
 
 /// Writes through a temporary file renamed over `path` at the end, so a failed export never
 /// leaves half a file under the name asked for.
-async fn write_atomically<T>(
+pub(crate) async fn write_atomically<T>(
     path: &Path,
     write: impl AsyncFnOnce(BufWriter<std::fs::File>) -> anyhow::Result<(BufWriter<std::fs::File>, T)>,
 ) -> anyhow::Result<T> {

@@ -3,6 +3,7 @@
 mod admin;
 mod bootstrap;
 mod config;
+mod end_user_cmd;
 mod export_cmd;
 mod keys;
 mod serve;

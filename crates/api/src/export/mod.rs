@@ -6,7 +6,7 @@
 mod import;
 mod player_bundle;
 mod read;
-mod stream;
+pub(crate) mod stream;
 
 use axum::Json;
 use axum::body::{Body, Bytes};

@@ -23,9 +23,11 @@ pub struct ChannelWriter {
 /// rather than a short file that looks whole.
 pub fn channel_body() -> (ChannelWriter, Body) {
     let (sender, receiver) = mpsc::channel(CHANNEL_CHUNKS);
-    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
-    });
+    // Fused: the compression layer may poll again after the end, which a bare unfold forbids.
+    let stream = futures::StreamExt::fuse(futures::stream::unfold(
+        receiver,
+        |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
+    ));
     let writer = ChannelWriter {
         sender,
         buffer: Vec::with_capacity(CHUNK_BYTES),
