@@ -28,10 +28,11 @@ export function matchRoute(pathname: string): Route {
   return { name: 'not-found' };
 }
 
-/** Returns the path of a session page, keeping `embed` if asked. */
-export function sessionPath(id: string, query: { t?: number; embed?: boolean } = {}): string {
+/** Returns the path of a session page, with `t`, `window` and `embed` if asked. */
+export function sessionPath(id: string, query: { t?: number; window?: string; embed?: boolean } = {}): string {
   const params = new URLSearchParams();
-  if (query.t !== undefined) params.set('t', String(Math.max(0, Math.round(query.t))));
+  if (query.t !== undefined) params.set('t', String(Number.isFinite(query.t) ? Math.max(0, Math.round(query.t)) : 0));
+  if (query.window) params.set('window', query.window);
   if (query.embed) params.set('embed', '1');
   const search = params.toString();
   return `/sessions/${encodeURIComponent(id)}${search ? `?${search}` : ''}`;

@@ -22,6 +22,7 @@ test('sessionPath encodes the id and keeps t and embed', () => {
   assert.equal(sessionPath('abc'), '/sessions/abc');
   assert.equal(sessionPath('a/b'), '/sessions/a%2Fb');
   assert.equal(sessionPath('abc', { t: 1500.4, embed: true }), '/sessions/abc?t=1500&embed=1');
+  assert.equal(sessionPath('abc', { t: 0, window: 'w 2' }), '/sessions/abc?t=0&window=w+2');
 });
 
 test('safeNextPath only allows local paths', () => {
