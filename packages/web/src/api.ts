@@ -3,6 +3,7 @@
 //! stable code and human message.
 
 import type { eventWithTime } from '@tapedeck/player';
+import { readTimeline, type Note, type Timeline } from './inspector/timeline.ts';
 
 /** An error answer (or a failure to get one), with a stable `code`. */
 export class ApiError extends Error {
@@ -64,6 +65,8 @@ export interface Session {
   viewport?: { width: number; height: number } | null;
   user_agent?: string | null;
   storage_size_bytes?: number | null;
+  /** Free-form facts from the recorder: `sdk`, `referrer`, `ticket`, `ticket_url`, … */
+  metadata?: Record<string, unknown> | null;
   windows?: string[];
   created_at?: string;
   updated_at?: string;
@@ -122,9 +125,9 @@ function isErrorBody(value: unknown): value is { error: { code: string; message:
   );
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (method !== 'GET') {
+  if (method === 'POST' || method === 'PATCH') {
     // Cookie-authenticated writes must be JSON (the server's CSRF rule).
     init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
     init.body = JSON.stringify(body ?? {});
@@ -178,6 +181,22 @@ export function getSessionEvents(id: string, windowId?: string | null): Promise<
   const query = windowId ? `?${new URLSearchParams({ window: windowId })}` : '';
   return request('GET', `/api/v1/sessions/${encodeURIComponent(id)}/events${query}`);
 }
+
+const sessionUrl = (id: string): string => `/api/v1/sessions/${encodeURIComponent(id)}`;
+
+/** The session's timeline (entries, inactive spans), read defensively; `windowId` filters to one tab. */
+export async function getTimeline(id: string, windowId?: string | null): Promise<Timeline> {
+  const query = windowId ? `?${new URLSearchParams({ window: windowId })}` : '';
+  return readTimeline(await request<unknown>('GET', `${sessionUrl(id)}/timeline${query}`));
+}
+
+export const listNotes = (id: string): Promise<{ notes: Note[] }> => request('GET', `${sessionUrl(id)}/notes`);
+
+export const addNote = (id: string, at: number, text: string): Promise<Note> =>
+  request('POST', `${sessionUrl(id)}/notes`, { at: Math.max(0, Math.round(at)), text });
+
+export const deleteNote = (id: string, noteId: string): Promise<void> =>
+  request('DELETE', `${sessionUrl(id)}/notes/${encodeURIComponent(noteId)}`);
 
 export const listProjects = (): Promise<{ projects: Project[] }> => request('GET', '/api/v1/projects');
 

@@ -13,6 +13,16 @@ export function formatDuration(seconds: number | null | undefined): string {
   return formatClock(typeof seconds === 'number' ? seconds * 1000 : 0);
 }
 
+/**
+ * Returns a moment of the session as the inspector lists show it: the player's clock plus
+ * tenths of a second ("0:04.2"), since many entries fall within one second.
+ */
+export function formatOffset(ms: number): string {
+  const safe = Number.isFinite(ms) && ms > 0 ? ms : 0;
+  const whole = Math.floor(safe / 1000) * 1000;
+  return `${formatClock(whole)}.${Math.floor((safe - whole) / 100)}`;
+}
+
 /** A URL cut into its host (shown muted) and the rest (shown prominently). */
 export interface UrlParts {
   host: string;

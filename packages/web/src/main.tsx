@@ -7,6 +7,7 @@ import { installAutomation, replayHost } from './replay-host.ts';
 import { navigate } from './router.ts';
 import { matchRoute, sessionPath } from './routes.ts';
 import './styles.css';
+import './session-page.css';
 
 replayHost.openSession = (id) => {
   const embed = new URLSearchParams(location.search).get('embed') === '1';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browserLabel, formatCount, formatDuration, relativeTime, splitUrl, userLabel } from '../src/format.ts';
+import { browserLabel, formatCount, formatDuration, formatOffset, relativeTime, splitUrl, userLabel } from '../src/format.ts';
 
 test('formatDuration shows m:ss under an hour and h:mm:ss after', () => {
   assert.equal(formatDuration(0), '0:00');
@@ -64,4 +64,13 @@ test('browserLabel joins the parts that are known', () => {
 test('formatCount groups thousands', () => {
   assert.equal(formatCount(1234567), '1,234,567');
   assert.equal(formatCount(null), '—');
+});
+
+test('formatOffset adds tenths to the player clock', () => {
+  assert.equal(formatOffset(0), '0:00.0');
+  assert.equal(formatOffset(4250), '0:04.2');
+  assert.equal(formatOffset(61_999), '1:01.9');
+  assert.equal(formatOffset(3_600_000 + 500), '1:00:00.5');
+  assert.equal(formatOffset(-5), '0:00.0');
+  assert.equal(formatOffset(Number.NaN), '0:00.0');
 });

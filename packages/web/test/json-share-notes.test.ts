@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { headerValue, jsonTokens, readBody } from '../src/inspector/json-tokens.ts';
-import { canAddNotes, canDeleteNote, noteTextError, roleIn } from '../src/inspector/note-rules.ts';
+import { canAddNotes, canDeleteNote, noteTextError, roleIn, safeHttpUrl, ticketOf } from '../src/inspector/note-rules.ts';
 import { copyText, shareLink } from '../src/inspector/share-link.ts';
 
 const joined = (value: unknown): string => jsonTokens(value).map((t) => t.text).join('');
@@ -93,4 +93,17 @@ test('who may add and delete notes', () => {
   assert.equal(roleIn(orgs, 'o-3'), null);
   assert.equal(roleIn(orgs, undefined), null, 'two organizations and no id: unknown');
   assert.equal(roleIn([{ id: 'o-1', role: 'admin' }], null), 'admin');
+});
+
+test('ticket links: only http(s) URLs become links', () => {
+  assert.equal(safeHttpUrl('https://help.example/t/42'), 'https://help.example/t/42');
+  assert.equal(safeHttpUrl('javascript:alert(1)'), null);
+  assert.equal(safeHttpUrl('data:text/html,x'), null);
+  assert.equal(safeHttpUrl('/relative'), null);
+  assert.equal(safeHttpUrl(42), null);
+  assert.deepEqual(ticketOf({ ticket: ' T-42 ', ticket_url: 'https://help.example/t/42' }), { ref: 'T-42', url: 'https://help.example/t/42' });
+  assert.deepEqual(ticketOf({ ticket: 'T-42', ticket_url: 'javascript:alert(1)' }), { ref: 'T-42', url: null });
+  assert.deepEqual(ticketOf({ ticket_url: 'https://help.example/t/42' }), { ref: 'https://help.example/t/42', url: 'https://help.example/t/42' });
+  assert.equal(ticketOf({ sdk: 'tapedeck-js/0.1.0' }), null);
+  assert.equal(ticketOf(null), null);
 });

@@ -1,5 +1,5 @@
-//! The rules the notes UI applies before asking the server (which checks them again): who may
-//! add and delete a note, and what a note's text may be.
+//! The rules the notes and info UI apply: who may add and delete a note, what a note's text
+//! may be (the server checks both again), and which recorded links are safe to show as links.
 
 import type { Note } from './timeline.ts';
 
@@ -34,4 +34,24 @@ export function canDeleteNote(note: Pick<Note, 'author'>, userId: string | null,
 export function roleIn(organizations: readonly { id: string; role: string }[], organizationId: string | null | undefined): string | null {
   if (organizationId) return organizations.find((o) => o.id === organizationId)?.role ?? null;
   return organizations.length === 1 ? (organizations[0]?.role ?? null) : null;
+}
+
+/** Returns `url` when it is an http(s) URL (safe as a link's `href`), else null: recorded values are untrusted. */
+export function safeHttpUrl(url: unknown): string | null {
+  if (typeof url !== 'string') return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The support ticket the session is linked to (`metadata.ticket`, `metadata.ticket_url`), if any. */
+export function ticketOf(metadata: Record<string, unknown> | null | undefined): { ref: string; url: string | null } | null {
+  if (!metadata) return null;
+  const ref = typeof metadata.ticket === 'string' ? metadata.ticket.trim() : '';
+  const url = safeHttpUrl(metadata.ticket_url);
+  if (!ref && !url) return null;
+  return { ref: ref || (url as string), url };
 }

@@ -1,15 +1,22 @@
-//! `/sessions/{id}`: the player with a metadata sidebar, or with `?embed=1` the replay
-//! alone at its recorded size. `?t=MS` opens the replay paused at that moment.
+//! `/sessions/{id}`: the player beside the inspector (events, console, network, info and
+//! notes, all following the playhead), or with `?embed=1` the replay alone at its recorded
+//! size. `?t=MS` opens the replay paused at that moment.
 
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { PlayerError } from '@tapedeck/player';
-import { ApiError, getSession, type Session } from '../api.ts';
+import { ApiError } from '../api.ts';
 import { AppShell } from '../components/AppShell.tsx';
-import { DownloadMenu } from '../components/DownloadMenu.tsx';
+import { Inspector } from '../components/inspector/Inspector.tsx';
+import { InspectorResizer, useInspectorWidth } from '../components/InspectorResizer.tsx';
 import { Link } from '../components/Link.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { SessionSidebar } from '../components/SessionSidebar.tsx';
+import { SessionToolbar } from '../components/SessionToolbar.tsx';
+import { roleIn } from '../inspector/note-rules.ts';
+import { createPlayhead } from '../inspector/playhead.ts';
+import { markersFor, withNotes, type InactiveSpan, type TimelineEntry } from '../inspector/timeline.ts';
+import { connectPlayhead, pushTimeline, seekTo } from '../player-link.ts';
 import { installAutomation, replayHost, SupersededError } from '../replay-host.ts';
+import { useSessionData } from '../use-session-data.ts';
 import { parseStartTime } from '../routes.ts';
 import { useLocation } from '../router.ts';
 import { redirectToLogin, useCurrentUser } from '../use-current-user.ts';
@@ -93,36 +100,37 @@ function EmbeddedReplay({ id, startAt, windowId }: { id: string; startAt: number
 
 function FullReplay({ id, startAt, windowId }: { id: string; startAt: number; windowId: string | null }) {
   const { me } = useCurrentUser();
-  const [session, setSession] = useState<Session | null>(null);
-  const [metaError, setMetaError] = useState<unknown>(null);
+  const data = useSessionData(id, windowId);
   const { container, state } = useReplay(id, false, startAt, windowId);
+  const playhead = useMemo(() => createPlayhead(startAt), []);
+  const [inspectorWidth, setInspectorWidth] = useInspectorWidth();
+  useEffect(() => connectPlayhead(playhead), [playhead]);
 
+  const session = data.session.status === 'ready' ? data.session.value : null;
+  const notes = data.notes.status === 'ready' ? data.notes.value : null;
+  const timelineEntries = data.timeline.status === 'ready' ? data.timeline.value.entries : EMPTY;
+  const entries = useMemo(() => withNotes(timelineEntries, notes), [timelineEntries, notes]);
+  const inactive = data.timeline.status === 'ready' ? data.timeline.value.inactive : EMPTY_SPANS;
+
+  // The player draws markers and shades inactive spans once it and the timeline are both there;
+  // notes added later move in as markers too.
   useEffect(() => {
-    let live = true;
-    setSession(null);
-    setMetaError(null);
-    getSession(id).then(
-      (value) => live && setSession(value),
-      (error: unknown) => live && !(error instanceof ApiError && error.status === 401) && setMetaError(error),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id]);
+    if (state.phase !== 'ready' || data.timeline.status !== 'ready') return;
+    pushTimeline({ markers: markersFor(entries), inactive });
+  }, [state.phase, data.timeline.status, entries, inactive]);
 
-  const notFound = isNotFound(metaError) || (state.phase === 'error' && isNotFound(state.error));
+  const onSeek = useCallback((ms: number) => seekTo(playhead, ms), [playhead]);
+  const role = me ? roleIn(me.organizations, session?.organization_id) : null;
+
+  const notFound = (data.session.status === 'error' && isNotFound(data.session.error)) || (state.phase === 'error' && isNotFound(state.error));
   return (
     <AppShell email={me?.user.email ?? null} wide>
       {notFound && <NotFound />}
       {/* Stays mounted while hidden so the replay container outlives a not-found answer. */}
-      <div class="replay-page" hidden={notFound}>
-          <section class="replay-page__main">
-            <div class="replay-page__crumbs">
-              <Link href="/">Sessions</Link>
-              <span class="muted"> / </span>
-              <span class="mono">{id}</span>
-              {!notFound && <DownloadMenu sessionId={id} />}
-            </div>
+      <div class="replay-page" hidden={notFound} data-player-shortcuts="">
+        <SessionToolbar id={id} session={session} windowId={windowId} playhead={playhead} showDownload={!notFound} />
+        <div class="replay-page__body" style={{ '--inspector-width': `${inspectorWidth}px` }}>
+          <section class="replay-page__main" aria-label="Replay">
             <div class="replay-frame">
               {state.phase === 'loading' && (
                 <div class="replay-frame__overlay">
@@ -137,22 +145,27 @@ function FullReplay({ id, startAt, windowId }: { id: string; startAt: number; wi
               <div ref={container} class="replay-frame__player" />
             </div>
           </section>
-          {session ? (
-            <SessionSidebar session={session} currentWindow={windowId ?? session.windows?.[0] ?? null} />
-          ) : (
-            <aside class="sidebar">
-              {metaError ? (
-                <p class="muted">Details unavailable: {metaError instanceof Error ? metaError.message : 'unknown error'}</p>
-              ) : (
-                <div class="skeleton-block" aria-hidden="true">
-                  <span class="skeleton" style={{ width: '70%' }} />
-                  <span class="skeleton" style={{ width: '50%' }} />
-                  <span class="skeleton" style={{ width: '60%' }} />
-                </div>
-              )}
-            </aside>
-          )}
+          <InspectorResizer width={inspectorWidth} onResize={setInspectorWidth} />
+          <Inspector
+            session={data.session}
+            timeline={data.timeline}
+            entries={entries}
+            notes={data.notes}
+            currentWindow={windowId ?? session?.windows?.[0] ?? null}
+            userId={me?.user.id ?? null}
+            role={role}
+            playhead={playhead}
+            onSeek={onSeek}
+            onAddNote={data.addNote}
+            onDeleteNote={data.removeNote}
+            onRetryTimeline={data.retryTimeline}
+            onRetryNotes={data.retryNotes}
+          />
+        </div>
       </div>
     </AppShell>
   );
 }
+
+const EMPTY: TimelineEntry[] = [];
+const EMPTY_SPANS: InactiveSpan[] = [];
