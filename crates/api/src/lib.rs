@@ -17,6 +17,7 @@ mod recorder_config;
 mod routes;
 mod sessions;
 mod state;
+mod timeline;
 
 pub use auth::password::{hash_password, password_problem};
 pub use error::ApiError;

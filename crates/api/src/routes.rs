@@ -8,7 +8,7 @@ use tower_http::trace::TraceLayer;
 use crate::state::AppState;
 use crate::{
     assets, auth, end_user_data, erasure, export, health, ingest, projects, recorder_config,
-    sessions,
+    sessions, timeline,
 };
 
 /// Builds the whole HTTP surface of the server.
@@ -46,6 +46,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/sessions/{id}/events",
             get(sessions::session_events),
+        )
+        .route(
+            "/api/v1/sessions/{id}/timeline",
+            get(timeline::session_timeline),
         )
         .layer(CompressionLayer::new());
 

@@ -1,10 +1,12 @@
-//! Facts read from one batch's rrweb events: time span, event count, page visits and viewport.
+//! Facts read from one batch's rrweb events: time span, event count, page visits, viewport, and
+//! its timeline entries and activity (`timeline`).
 //! rrweb event types: 2 full snapshot, 3 incremental, 4 meta (`data.href`, `width`, `height`).
 
 use serde::Deserialize;
 
 use crate::batch::IngestBatch;
 use crate::limits::MAX_URL_CHARS;
+use crate::timeline::{BatchTimeline, extract_timeline};
 
 const META_EVENT: i64 = 4;
 
@@ -16,7 +18,7 @@ pub struct PageVisit {
 }
 
 /// What one batch tells about its session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchFacts {
     pub first_ts_ms: i64,
     pub last_ts_ms: i64,
@@ -25,6 +27,8 @@ pub struct BatchFacts {
     pub visits: Vec<PageVisit>,
     /// The latest known viewport (width, height).
     pub viewport: Option<(u32, u32)>,
+    /// Clicks, custom events, console calls, errors, network requests and user activity.
+    pub timeline: BatchTimeline,
 }
 
 #[derive(Deserialize)]
@@ -39,7 +43,8 @@ struct MetaEvent {
     data: MetaEventData,
 }
 
-/// Extracts the session facts of a validated batch.
+/// Extracts the session facts of a validated batch. Ingest calls it after the server's scrub, so
+/// nothing it keeps holds what the scrub masked.
 pub fn extract_facts(batch: &IngestBatch) -> BatchFacts {
     debug_assert!(!batch.heads.is_empty(), "parse_batch refuses empty batches");
     let first_ts_ms = batch.heads.iter().map(|h| h.timestamp).min().unwrap_or(0);
@@ -81,6 +86,7 @@ pub fn extract_facts(batch: &IngestBatch) -> BatchFacts {
         event_count: batch.events.len(),
         visits,
         viewport,
+        timeline: extract_timeline(batch),
     }
 }
 

@@ -7,12 +7,14 @@ pub mod export;
 pub mod facts;
 pub mod ids;
 pub mod limits;
+pub mod notes;
 pub mod project_settings;
 pub mod recording;
 pub mod scrub;
 pub mod seal;
 pub mod session_metadata;
 pub mod summary;
+pub mod timeline;
 pub mod user_agent;
 
 pub use batch::{BatchError, BatchMeta, IngestBatch, parse_batch};

@@ -142,6 +142,7 @@ mod tests {
                 })
                 .collect(),
             viewport: None,
+            timeline: Default::default(),
         }
     }
 

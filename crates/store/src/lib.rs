@@ -12,6 +12,7 @@ mod postgres;
 mod recording_store;
 mod regions;
 mod sqlite;
+mod timeline_rows;
 mod vault;
 mod window_reader;
 

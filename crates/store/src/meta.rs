@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
+use tapedeck_core::timeline::{ActiveSpan, StoredEntry};
 use tapedeck_core::{BatchFacts, BatchMeta, SessionSummary};
 
 use crate::StoreError;
@@ -144,6 +145,30 @@ pub struct AuditEntry {
     pub details: serde_json::Value,
 }
 
+/// A note on a session at a moment of its replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub id: String,
+    pub session_id: String,
+    /// Player clock: milliseconds since the session's first event.
+    pub at_ms: i64,
+    pub text: String,
+    /// `None` once the author's account is gone.
+    pub author: Option<User>,
+    pub created_at_ms: i64,
+}
+
+/// What `create_note` stores; the id is chosen by the caller.
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub id: String,
+    pub session_id: String,
+    pub author_id: String,
+    pub at_ms: i64,
+    pub text: String,
+    pub created_at_ms: i64,
+}
+
 /// A page of the audit log, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
@@ -256,7 +281,30 @@ pub trait MetaStore: Send + Sync {
         organization_id: &str,
         user_id: &str,
     ) -> Result<Vec<SessionRecord>>;
-    /// Deletes a session's rows (segments, searchable events, recordings with it); returns
+    /// The earliest `limit` timeline entries of a session (of one window when `window_id` is
+    /// given), by time then id. Rows stored before entries had a window match no window.
+    async fn timeline_entries(
+        &self,
+        session_id: &str,
+        window_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StoredEntry>>;
+    /// The activity spans of a session's batches (of one window's when given); `None` when
+    /// no batch of it has an activity row (stored before activity was extracted).
+    async fn activity(
+        &self,
+        session_id: &str,
+        window_id: Option<&str>,
+    ) -> Result<Option<Vec<ActiveSpan>>>;
+    /// Adds a note; `NotFound` when the session is gone.
+    async fn create_note(&self, note: &NewNote) -> Result<Note>;
+    /// A session's notes by `at_ms`, then creation, then id.
+    async fn notes(&self, session_id: &str) -> Result<Vec<Note>>;
+    async fn note(&self, session_id: &str, note_id: &str) -> Result<Option<Note>>;
+    /// Deletes a note of the session; false when there was none.
+    async fn delete_note(&self, session_id: &str, note_id: &str) -> Result<bool>;
+
+    /// Deletes a session's rows (segments, searchable events, notes, recordings with it); returns
     /// false when there was no such session. Its blobs are the caller's to delete first.
     async fn delete_session(&self, id: &str) -> Result<bool>;
 

@@ -13,6 +13,8 @@ mod engines;
 mod erasure;
 #[path = "conformance/keys_audit.rs"]
 mod keys_audit;
+#[path = "conformance/timeline.rs"]
+mod timeline;
 // The testkit's helper, included by path: depending on the testkit crate would build the API.
 #[path = "../../testkit/src/postgres.rs"]
 mod pg_database;
@@ -36,6 +38,10 @@ use erasure::retention_and_erasure_find_and_delete_sessions;
 use keys_audit::{
     audit_log_pages_newest_first_per_organization,
     data_keys_are_one_per_organization_and_rewrapped_in_place,
+};
+use timeline::{
+    deleting_a_session_takes_its_timeline_and_notes, notes_are_added_listed_and_deleted,
+    timeline_entries_and_activity_are_stored_with_their_batch,
 };
 
 struct Fixture {
@@ -108,6 +114,7 @@ fn facts(first: i64, last: i64, url: &str) -> BatchFacts {
             at_ms: first,
         }],
         viewport: Some((800, 600)),
+        timeline: Default::default(),
     }
 }
 
@@ -472,6 +479,9 @@ macro_rules! conformance_suite {
                 data_keys_are_one_per_organization_and_rewrapped_in_place,
                 audit_log_pages_newest_first_per_organization,
                 retention_and_erasure_find_and_delete_sessions,
+                timeline_entries_and_activity_are_stored_with_their_batch,
+                notes_are_added_listed_and_deleted,
+                deleting_a_session_takes_its_timeline_and_notes,
             );
         }
     };

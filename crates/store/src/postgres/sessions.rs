@@ -172,19 +172,12 @@ async fn insert_segment_rows(
     .await?;
     // Only visits this batch added become searchable page-view events, so repeats of the
     // current URL in later batches do not pile up.
-    for visit in after.urls.iter().filter(|v| !before.urls.contains(v)) {
-        sqlx::query(
-            "INSERT INTO session_events (session_id, event_type, timestamp, data, searchable_text)
-             VALUES ($1, 'page_view', $2, $3, $4)",
-        )
-        .bind(&segment.session_id)
-        .bind(visit.at_ms)
-        .bind(pg_json(&serde_json::json!({ "url": visit.url }))?)
-        .bind(pg_text(&visit.url))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
+    let new_visits: Vec<_> = after
+        .urls
+        .iter()
+        .filter(|v| !before.urls.contains(v))
+        .collect();
+    super::timeline::insert_batch_events(conn, segment, facts, &new_visits).await
 }
 
 pub(super) async fn session(pool: &PgPool, id: &str) -> Result<Option<SessionRecord>> {

@@ -9,6 +9,7 @@ mod jobs;
 mod keys_audit;
 mod projects;
 mod sessions;
+mod timeline;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
+use tapedeck_core::timeline::{ActiveSpan, StoredEntry};
 use tapedeck_core::{BatchFacts, BatchMeta};
 
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
@@ -215,6 +217,36 @@ impl MetaStore for SqliteMetaStore {
         user_id: &str,
     ) -> Result<Vec<SessionRecord>> {
         erasure::end_user_sessions(&self.pool, organization_id, user_id).await
+    }
+    async fn timeline_entries(
+        &self,
+        session_id: &str,
+        window_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StoredEntry>> {
+        timeline::timeline_entries(&self.pool, session_id, window_id, limit).await
+    }
+    async fn activity(
+        &self,
+        session_id: &str,
+        window_id: Option<&str>,
+    ) -> Result<Option<Vec<ActiveSpan>>> {
+        timeline::activity(&self.pool, session_id, window_id).await
+    }
+    async fn create_note(&self, note: &NewNote) -> Result<Note> {
+        let mut tx = self.begin_write().await?;
+        let note = timeline::create_note(&mut tx, note).await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+    async fn notes(&self, session_id: &str) -> Result<Vec<Note>> {
+        timeline::notes(&self.pool, session_id).await
+    }
+    async fn note(&self, session_id: &str, note_id: &str) -> Result<Option<Note>> {
+        timeline::note(&self.pool, session_id, note_id).await
+    }
+    async fn delete_note(&self, session_id: &str, note_id: &str) -> Result<bool> {
+        timeline::delete_note(&self.pool, session_id, note_id).await
     }
     async fn delete_session(&self, id: &str) -> Result<bool> {
         erasure::delete_session(&mut *self.pool.acquire().await?, id).await

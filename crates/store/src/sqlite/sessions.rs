@@ -1,4 +1,5 @@
-//! Sessions, segments and searchable session events on SQLite.
+//! Sessions, segments and searchable session events on SQLite (the timeline rows of a batch:
+//! `timeline.rs`).
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -155,19 +156,12 @@ async fn insert_segment_rows(
     .await?;
     // Only visits this batch added become searchable page-view events, so repeats of the
     // current URL in later batches do not pile up.
-    for visit in after.urls.iter().filter(|v| !before.urls.contains(v)) {
-        sqlx::query(
-            "INSERT INTO session_events (session_id, event_type, timestamp, data, searchable_text)
-             VALUES (?, 'page_view', ?, ?, ?)",
-        )
-        .bind(&segment.session_id)
-        .bind(visit.at_ms)
-        .bind(serde_json::json!({ "url": visit.url }).to_string())
-        .bind(&visit.url)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
+    let new_visits: Vec<_> = after
+        .urls
+        .iter()
+        .filter(|v| !before.urls.contains(v))
+        .collect();
+    super::timeline::insert_batch_events(conn, segment, facts, &new_visits).await
 }
 
 pub(super) async fn session(pool: &SqlitePool, id: &str) -> Result<Option<SessionRecord>> {
