@@ -36,6 +36,14 @@ export function currentTime(): number | null {
   }
 }
 
+/**
+ * Returns the time to act on ("add a note here", "copy a link here"): the player's own, which
+ * may be a moment ahead of the last update the playhead heard, else the playhead's.
+ */
+export function timeNow(playhead: Playhead): number {
+  return currentTime() ?? playhead.get();
+}
+
 /** Feeds `playhead` with the player's time until the returned function is called. */
 export function connectPlayhead(playhead: Playhead): () => void {
   const read = (): void => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   filterByKind,
+  inWindow,
   isFailedRequest,
   kindCounts,
   markersFor,
@@ -61,6 +62,16 @@ test('withNotes replaces the timeline notes by the live list, in time order', ()
   });
   assert.deepEqual(merged.slice(1, 4).map((e) => e.id), ['e-2', 'note:n-2', 'e-3']);
   assert.ok(withNotes(timeline.entries, null).some((e) => e.id === 'n-1'), 'without a live list the timeline notes stay');
+});
+
+test('inWindow keeps one tab and the entries of no tab', () => {
+  const entries = [
+    { id: 'a', window_id: 'w-1', at: 1, kind: 'click', label: '', data: {} },
+    { id: 'b', window_id: 'w-2', at: 2, kind: 'click', label: '', data: {} },
+    { id: 'c', window_id: null, at: 3, kind: 'note', label: '', data: {} },
+  ];
+  assert.deepEqual(inWindow(entries, 'w-2').map((e) => e.id), ['b', 'c']);
+  assert.equal(inWindow(entries, null), entries);
 });
 
 test('failed requests: error status, no answer, or ok false', () => {

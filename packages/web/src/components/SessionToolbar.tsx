@@ -7,6 +7,7 @@ import type { Session } from '../api.ts';
 import { userLabel } from '../format.ts';
 import type { Playhead } from '../inspector/playhead.ts';
 import { browserClipboard, copyText, shareLink } from '../inspector/share-link.ts';
+import { timeNow } from '../player-link.ts';
 import { DownloadMenu } from './DownloadMenu.tsx';
 import { keepFocus } from './inspector/parts.tsx';
 import { Link } from './Link.tsx';
@@ -80,7 +81,7 @@ export function SessionToolbar({
   }, [toast]);
 
   const copyLink = async (): Promise<void> => {
-    const link = shareLink(location.origin, id, playhead.get(), windowId);
+    const link = shareLink(location.origin, id, timeNow(playhead), windowId);
     const copied = await copyText(link, browserClipboard());
     setToast({ copied, link });
   };

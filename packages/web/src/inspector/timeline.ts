@@ -110,6 +110,15 @@ export function withNotes(entries: readonly TimelineEntry[], notes: readonly Not
   return [...entries.filter((e) => e.kind !== 'note'), ...notes.map(noteEntry)].sort(compareEntries);
 }
 
+/**
+ * The entries of window `windowId` (the tab the player shows) plus those of no window (notes);
+ * all of them when `windowId` is null.
+ */
+export function inWindow(entries: readonly TimelineEntry[], windowId: string | null): readonly TimelineEntry[] {
+  if (windowId === null) return entries;
+  return entries.filter((e) => e.window_id === null || e.window_id === windowId);
+}
+
 /** Whether a network entry's request failed: an error status, no answer, or `ok: false`. */
 export function isFailedRequest(data: Record<string, unknown>): boolean {
   const status = data.status;

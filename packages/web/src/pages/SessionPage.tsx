@@ -13,7 +13,7 @@ import { Notice } from '../components/Notice.tsx';
 import { SessionToolbar } from '../components/SessionToolbar.tsx';
 import { roleIn } from '../inspector/note-rules.ts';
 import { createPlayhead } from '../inspector/playhead.ts';
-import { markersFor, withNotes, type InactiveSpan, type TimelineEntry } from '../inspector/timeline.ts';
+import { inWindow, markersFor, withNotes, type InactiveSpan, type TimelineEntry } from '../inspector/timeline.ts';
 import { connectPlayhead, pushTimeline, seekTo } from '../player-link.ts';
 import { installAutomation, replayHost, SupersededError } from '../replay-host.ts';
 import { useSessionData } from '../use-session-data.ts';
@@ -109,7 +109,13 @@ function FullReplay({ id, startAt, windowId }: { id: string; startAt: number; wi
   const session = data.session.status === 'ready' ? data.session.value : null;
   const notes = data.notes.status === 'ready' ? data.notes.value : null;
   const timelineEntries = data.timeline.status === 'ready' ? data.timeline.value.entries : EMPTY;
-  const entries = useMemo(() => withNotes(timelineEntries, notes), [timelineEntries, notes]);
+  // The tab the player shows: without `?window=` the host replays the first one recorded.
+  const currentWindow = windowId ?? session?.windows?.[0] ?? null;
+  const shownWindow = (session?.windows?.length ?? 0) > 1 ? currentWindow : null;
+  const entries = useMemo(
+    () => withNotes(inWindow(timelineEntries, shownWindow), notes),
+    [timelineEntries, shownWindow, notes],
+  );
   const inactive = data.timeline.status === 'ready' ? data.timeline.value.inactive : EMPTY_SPANS;
 
   // The player draws markers and shades inactive spans once it and the timeline are both there;
@@ -151,7 +157,7 @@ function FullReplay({ id, startAt, windowId }: { id: string; startAt: number; wi
             timeline={data.timeline}
             entries={entries}
             notes={data.notes}
-            currentWindow={windowId ?? session?.windows?.[0] ?? null}
+            currentWindow={currentWindow}
             userId={me?.user.id ?? null}
             role={role}
             playhead={playhead}

@@ -5,6 +5,7 @@ import { formatClock } from '@tapedeck/player/src/time-format.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { canAddNotes, canDeleteNote, NOTE_MAX_CHARS, noteTextError } from '../../inspector/note-rules.ts';
 import type { Playhead } from '../../inspector/playhead.ts';
+import { timeNow } from '../../player-link.ts';
 import type { Note } from '../../inspector/timeline.ts';
 import { errorMessage, type Loadable } from '../../use-session-data.ts';
 import { relativeTime } from '../../format.ts';
@@ -30,7 +31,7 @@ function AddNoteForm({ playhead, onAdd }: { playhead: Playhead; onAdd(at: number
     setBusy(true);
     setError(null);
     try {
-      await onAdd(playhead.get(), text);
+      await onAdd(timeNow(playhead), text);
       setText('');
     } catch (e) {
       setError(errorMessage(e));
