@@ -19,11 +19,12 @@
  * - seek range (long sessions): GET …/events?from&to at 10/50/90/100 % and 20 seeded random
  *   positions, beside the whole session (bench/lib/seek-range.mjs).
  *
- * `node bench/storage.mjs [--quick] [--write]` runs this part alone (TAPEDECK_BIN picks the
- * server binary) and prints its section; `--write` also puts it into docs/BENCHMARKS.md in place
- * of the previous storage section. `bench/run.mjs` runs it as part of `make bench`.
+ * `node bench/storage.mjs [--quick] [--write] [--json FILE]` runs this part alone (TAPEDECK_BIN
+ * picks the server binary) and prints its section; `--write` also puts it into docs/BENCHMARKS.md
+ * in place of the previous storage section, `--json` saves the raw figures. `bench/run.mjs` runs it as part of `make bench`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -174,6 +175,7 @@ export const stopStorageServer = () => stopServer().catch(() => {});
 /** Runs the storage benchmark; returns the figures `renderStorage` (bench/report.mjs) shows. */
 export async function runStorage({ quick = false, log = console.log } = {}) {
   const plan = quick ? STORAGE_PLANS.quick : STORAGE_PLANS.full;
+  const loadBefore = loadavg()[0];
   const zstd = zstdVersion();
   if (!zstd) log('storage: the zstd CLI is missing (apt-get install zstd): zstd baselines are left out');
   const specs = [
@@ -220,6 +222,7 @@ export async function runStorage({ quick = false, log = console.log } = {}) {
         base: server.url, cookie, sessionId: w.sessionId, durationMs: w.minutes * 60_000, randomSeeks: plan.randomSeeks, wholeRuns: plan.wholeRuns, seed: w.name,
       }));
       const k = w.seekFigures;
+      w.seekLoad = loadavg()[0];
       log(`storage: seeks on ${w.name} (${w.compacted ? 'compacted' : 'not compacted'}): p50 ${k.medianMs.toFixed(0)} ms, p95 ${k.p95Ms.toFixed(0)} ms, max ${k.maxMs.toFixed(0)} ms; whole session ${k.whole.medianMs.toFixed(0)} ms`);
     }
   } finally {
@@ -233,6 +236,8 @@ export async function runStorage({ quick = false, log = console.log } = {}) {
     debugBuild: !/release/.test(binary),
     zstd,
     plan,
+    // The 1-minute load average (2 cores): other work on the machine shows here, and in the seek times.
+    load: { before: loadBefore, seeks: workloads.filter((w) => w.seeks).map((w) => w.seekLoad) },
     workloads: workloads.map((w) => ({
       name: w.name, profile: w.profile, pages: w.pages ?? null, minutes: w.minutes, sessionId: w.sessionId, batches: w.bodies.length, events: w.events,
       rawBytes: sum(w, 'raw'), wireBytes: sum(w, 'wire'), gzipBytes: sum(w, 'gz'), zstd19Bytes: w.zstd19,
@@ -273,6 +278,8 @@ async function main() {
     machine: machine(),
   });
   console.log(section);
+  const json = process.argv.indexOf('--json');
+  if (json > 0 && process.argv[json + 1]) writeFileSync(process.argv[json + 1], JSON.stringify(result, null, 1));
   if (process.argv.includes('--write')) {
     const path = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
     writeFileSync(path, spliceStorageSection(readFileSync(path, 'utf8'), section));

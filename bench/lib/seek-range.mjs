@@ -50,29 +50,34 @@ export function p95(values) {
 
 /**
  * Seeks at 10/50/90/100 % and `randomSeeks` seeded random positions of a session lasting
- * `durationMs`, then `wholeRuns` fetches of the whole session. Returns per-position figures and
- * the statistics the report shows.
+ * `durationMs`, each fetched `repeats` times in interleaved rounds (a point's time is its median,
+ * so a burst of other work on a shared machine does not decide it; the slowest single fetch is
+ * kept too), then `wholeRuns` fetches of the whole session. Returns per-position figures and the
+ * statistics the report shows.
  */
-export async function measureSeeks({ base, cookie, sessionId, durationMs, randomSeeks, wholeRuns, seed = 'seeks' }) {
+export async function measureSeeks({ base, cookie, sessionId, durationMs, randomSeeks, wholeRuns, repeats = 3, seed = 'seeks' }) {
   const rng = rngFrom(seed);
   const named = [0.1, 0.5, 0.9, 1.0].map((f) => ({ label: `${f * 100} %`, at: Math.round(f * durationMs) }));
   const random = Array.from({ length: randomSeeks }, () => ({ label: 'random', at: Math.round(rng.next() * durationMs) }));
+  const points = [...named, ...random];
   // One untimed request first, so the first timed one does not pay for the connection and login caches.
   await fetchEvents(base, cookie, sessionId, { from: 0, to: 1 });
-  const seeks = [];
-  for (const s of [...named, ...random]) {
-    const r = await fetchEvents(base, cookie, sessionId, { from: s.at, to: s.at + SEEK_AHEAD_MS });
-    seeks.push({ ...s, ...r });
+  const runs = points.map(() => []);
+  for (let round = 0; round < repeats; round++) {
+    for (const [i, s] of points.entries()) runs[i].push(await fetchEvents(base, cookie, sessionId, { from: s.at, to: s.at + SEEK_AHEAD_MS }));
   }
+  const seeks = points.map((s, i) => ({ ...s, ...runs[i][0], ms: median(runs[i].map((r) => r.ms)), decodeMs: median(runs[i].map((r) => r.decodeMs)) }));
   const whole = [];
   for (let i = 0; i < wholeRuns; i++) whole.push(await fetchEvents(base, cookie, sessionId));
   const all = seeks.map((s) => s.ms);
   return {
     named: seeks.slice(0, named.length),
     count: seeks.length,
+    repeats,
     medianMs: median(all),
     p95Ms: p95(all),
     maxMs: Math.max(...all),
+    slowestSingleMs: Math.max(...runs.flat().map((r) => r.ms)),
     medianWireBytes: median(seeks.map((s) => s.wireBytes)),
     maxWireBytes: Math.max(...seeks.map((s) => s.wireBytes)),
     medianEvents: median(seeks.map((s) => s.events)),
