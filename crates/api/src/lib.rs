@@ -12,6 +12,7 @@ mod health;
 mod ingest;
 mod json_array;
 mod json_body;
+mod notes;
 mod projects;
 mod recorder_config;
 mod routes;

@@ -1,13 +1,13 @@
 //! Every route of the server, in one place.
 
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 use crate::{
-    assets, auth, end_user_data, erasure, export, health, ingest, projects, recorder_config,
+    assets, auth, end_user_data, erasure, export, health, ingest, notes, projects, recorder_config,
     sessions, timeline,
 };
 
@@ -50,6 +50,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/sessions/{id}/timeline",
             get(timeline::session_timeline),
+        )
+        .route(
+            "/api/v1/sessions/{id}/notes",
+            get(notes::list_notes).post(notes::create_note),
+        )
+        .route(
+            "/api/v1/sessions/{id}/notes/{note_id}",
+            delete(notes::delete_note),
         )
         .layer(CompressionLayer::new());
 
