@@ -1,106 +1,164 @@
-//! `createPlayer`: a framework-free replay component on `@rrweb/replay`'s Replayer.
-//! It owns the Replayer, the control bar, scaling the recorded viewport into the
-//! container, keyboard shortcuts, and the timing rules of the automation API.
+//! `createPlayer`: a framework-free replay component on `@rrweb/replay`. It wires the
+//! progressive playback (playback.ts) to the control bar, the timeline, keyboard shortcuts,
+//! the help overlay, fullscreen and the scaled viewport, and keeps the timing rules of the
+//! automation API (SPEC §7).
 
-import { Replayer } from '@rrweb/replay';
-import { EventType, type eventWithTime } from '@rrweb/types';
+import type { eventWithTime } from '@rrweb/types';
+import { showClickRipple } from './click-ripple.ts';
 import { createControls, type Controls } from './controls.ts';
-import { eventAtOffset } from './event-lookup.ts';
+import { deriveMarkers } from './derive-timeline.ts';
+import { createHelpOverlay } from './help-overlay.ts';
+import { inactiveSpans, normalizeSpans, skipTarget } from './inactivity.ts';
+import { hasFullSnapshot } from './keyframes.ts';
+import { memorySource } from './memory-source.ts';
 import { clampSeek, clampSpeed, KEYBOARD_SEEK_STEP_MS } from './playback-limits.ts';
-import { safeLastPlayed } from './last-played.ts';
-import { isScriptFreeSandbox } from './sandbox-policy.ts';
-import type { Player, PlayerOptions, PlayerState } from './types.ts';
-import { createViewport } from './viewport.ts';
+import { Playback } from './playback.ts';
+import { PlayerError, ReplayEngine } from './replay-engine.ts';
+import { nextMarker, previousMarker, shortcutAction, stepSpeed, type ShortcutAction } from './shortcuts.ts';
+import { sortMarkers } from './timeline-view.ts';
+import type { InactiveSpan, Player, PlayerOptions, PlayerState, RangeSource, TimelineMarker } from './types.ts';
+import { createViewport, recordedSize } from './viewport.ts';
 
-/**
- * Styles added to every replay document. In an iframe without `allow-scripts` a `<canvas>`
- * shows its fallback content and loses its size (HTML treats it as script-less), which shifts
- * everything after it; this gives it back its recorded size from the `width`/`height`
- * attributes (typed `attr()`, default 300×150 as for a real canvas); `overflow: hidden` puts
- * it on the text baseline as a replaced element sits. `:where` keeps the specificity at zero,
- * so the page's own canvas sizing still wins; `content-visibility: hidden` hides the fallback
- * content a real canvas would not show. The attributes size a canvas's content box whatever the
- * page's `box-sizing` (resets often set `* { box-sizing: border-box }`), hence `content-box`.
- */
-const REPLAY_STYLE_RULES = [
-  ':where(canvas) { display: inline-block; box-sizing: content-box !important; overflow: hidden; content-visibility: hidden; width: attr(width px, 300px); height: attr(height px, 150px); }',
-] as const;
+export { PlayerError };
 
 /** How long the first frame may take before `ready` rejects, in milliseconds. */
 const FIRST_FRAME_TIMEOUT_MS = 15_000;
-
-/** A recording the player cannot replay, or a container it cannot use. */
-export class PlayerError extends Error {
-  override name = 'PlayerError';
-}
+/** A seek that waits for events longer than this shows a spinner (shorter ones would flicker). */
+const SPINNER_DELAY_MS = 150;
+/** How long a non-fatal loading error stays on screen. */
+const NOTICE_MS = 5_000;
 
 function nextFrame(win: Window): Promise<void> {
   return new Promise((resolve) => win.requestAnimationFrame(() => resolve()));
 }
 
-function isEditable(target: EventTarget | null): boolean {
+/**
+ * Returns true when a key press on `target` belongs to it: text fields, menus and other
+ * form fields (a checkbox's Space, a slider's arrows), except the player's own scrubber.
+ */
+function ownsKeys(target: EventTarget | null, scrubber: (node: EventTarget | null) => boolean): boolean {
   if (!(target instanceof Element)) return false;
   if (target instanceof HTMLElement && target.isContentEditable) return true;
-  return ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName);
+  if (target instanceof HTMLInputElement) return !(target.type === 'range' && scrubber(target));
+  return target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
+}
+
+interface Recording {
+  source: RangeSource;
+  markers: TimelineMarker[];
+  inactive: InactiveSpan[];
+  events: eventWithTime[] | null;
+}
+
+/** Checks the options and returns where the events come from. */
+function recordingOf(options: PlayerOptions): Recording {
+  if (options.source) {
+    return { source: options.source, markers: options.markers ?? [], inactive: options.inactive ?? [], events: null };
+  }
+  const events = [...(options.events ?? [])].sort((a, b) => a.timestamp - b.timestamp);
+  if (events.length < 2) throw new PlayerError('This recording has too few events to replay.');
+  if (!hasFullSnapshot(events)) throw new PlayerError('This recording has no full snapshot, so there is nothing to show.');
+  const origin = events[0].timestamp;
+  const durationMs = events[events.length - 1].timestamp - origin;
+  return {
+    source: memorySource(events, origin, durationMs),
+    markers: options.markers ?? deriveMarkers(events, origin),
+    inactive: options.inactive ?? inactiveSpans(events, origin, durationMs),
+    events,
+  };
 }
 
 /**
- * Mounts a replay of `options.events` inside `container`, which must be attached to
- * the document. Throws `PlayerError` for a recording with fewer than two events or
- * no full snapshot, and if the replay iframe were ever allowed to run scripts.
+ * Mounts a replay inside `container`, which must be attached to the document: of
+ * `options.events` (all in memory) or of `options.source` (fetched a range at a time). Throws
+ * `PlayerError` for in-memory events with fewer than two events or no full snapshot; `ready`
+ * rejects when the first frame cannot be shown (and if the replay iframe could run scripts).
  */
 export function createPlayer(container: HTMLElement, options: PlayerOptions): Player {
   const doc = container.ownerDocument;
   const win = doc.defaultView;
   if (!container.isConnected || !win) throw new PlayerError('The player container must be attached to a document.');
-  const events: eventWithTime[] = [...options.events].sort((a, b) => a.timestamp - b.timestamp);
-  if (events.length < 2) throw new PlayerError('This recording has too few events to replay.');
-  if (!events.some((e) => e.type === EventType.FullSnapshot)) {
-    throw new PlayerError('This recording has no full snapshot, so there is nothing to show.');
-  }
+  const recording = recordingOf(options);
   const embed = options.embed === true;
-  const durationMs = events[events.length - 1].timestamp - events[0].timestamp;
 
   const root = doc.createElement('div');
   root.className = embed ? 'td-player td-player--embed' : 'td-player';
   const stage = doc.createElement('div');
   stage.className = 'td-player__stage';
+  const status = doc.createElement('div');
+  status.className = 'td-player__status';
+  status.setAttribute('role', 'status');
+  status.hidden = true;
+  stage.append(status);
   root.append(stage);
   container.append(root);
 
-  let replayer: Replayer;
-  try {
-    replayer = new Replayer(events, {
-      root: stage,
-      speed: clampSpeed(options.speed ?? 1),
-      skipInactive: false,
-      triggerFocus: false,
-      UNSAFE_replayCanvas: false,
-      showWarning: false,
-      mouseTail: { duration: 400, lineWidth: 2, strokeStyle: 'rgba(37, 99, 235, 0.45)' },
-      insertStyleRules: [...REPLAY_STYLE_RULES],
-    });
-  } catch (error) {
-    root.remove();
-    throw new PlayerError(`The recording could not be loaded: ${String(error)}`);
-  }
-  // Recordings are untrusted input: refuse to go on if the iframe could run scripts.
-  if (!isScriptFreeSandbox(replayer.iframe.getAttribute('sandbox'))) {
-    replayer.destroy();
-    root.remove();
-    throw new PlayerError('Refusing to replay: the replay iframe is not sandboxed without scripts.');
-  }
-
   let state: PlayerState = 'loading';
   let speed = clampSpeed(options.speed ?? 1);
-  let currentMs = clampSeek(options.startAt ?? 0, durationMs);
+  let skipInactive = options.skipInactive === true;
+  let markers = sortMarkers(recording.markers);
+  let inactive = normalizeSpans(recording.inactive);
   let wantsPlay = options.autoplay === true;
   let ticker = 0;
   let pendingSeekFrame = 0;
+  let pendingSeekMs = 0;
+  let spinnerTimer = 0;
+  let noticeTimer = 0;
   let destroyed = false;
 
-  const viewport = createViewport(stage, replayer.wrapper, embed, events);
-  replayer.on('resize', (dimension) => viewport.onResize(dimension));
+  const viewport = createViewport(stage, embed);
+  if (recording.events) viewport.onResize(recordedSize(recording.events));
+  const help = embed ? null : createHelpOverlay(doc);
+  if (help) root.append(help.element);
+
+  const showStatus = (text: string | null, tone: 'info' | 'error' = 'info'): void => {
+    status.hidden = text === null;
+    status.textContent = text ?? '';
+    status.dataset.tone = tone;
+  };
+
+  let settleReady: (error?: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    settleReady = (error) => (error ? reject(error) : resolve());
+  });
+  ready.catch(() => undefined); // callers who never await `ready` must not see unhandled rejections
+
+  const playback = new Playback(stage, recording.source, Math.max(0, recording.source.durationMs || 0), speed, {
+    onEngine(engine: ReplayEngine) {
+      viewport.attach(engine.wrapper);
+      if (controls && playback.durationMs !== lastDuration) {
+        lastDuration = playback.durationMs;
+        controls.setDuration(lastDuration);
+      }
+    },
+    onResize: (size) => viewport.onResize(size),
+    onLoading(loading) {
+      win.clearTimeout(spinnerTimer);
+      root.dataset.loading = String(loading);
+      if (loading) spinnerTimer = win.setTimeout(() => showStatus('Loading…'), SPINNER_DELAY_MS);
+      else if (status.dataset.tone !== 'error') showStatus(null);
+    },
+    onCoverage: (coverage) => controls?.setCoverage(coverage),
+    onEnded() {
+      stopTicker();
+      setState('ended');
+      reportTime();
+    },
+    onError(error, fatal) {
+      if (fatal && state === 'loading') {
+        win.clearTimeout(timeout);
+        settleReady(error);
+      }
+      win.clearTimeout(noticeTimer);
+      showStatus(fatal ? error.message : `Part of the recording could not be loaded: ${error.message}`, 'error');
+      if (!fatal) noticeTimer = win.setTimeout(() => showStatus(null), NOTICE_MS);
+    },
+    onLiveCast(event) {
+      if (ReplayEngine.isClick(event) && playback.engine) showClickRipple(playback.engine.wrapper);
+    },
+    onSeeked: () => undefined,
+  });
+  let lastDuration = playback.durationMs;
 
   const setState = (next: PlayerState): void => {
     if (next === state) return;
@@ -110,34 +168,22 @@ export function createPlayer(container: HTMLElement, options: PlayerOptions): Pl
     options.onStateChange?.(next);
   };
   const reportTime = (): void => {
-    controls?.setTime(currentMs);
-    options.onTimeUpdate?.(currentMs);
-  };
-  const tick = (): void => {
-    ticker = 0;
-    if (state !== 'playing') return;
-    currentMs = clampSeek(replayer.getCurrentTime(), durationMs);
-    reportTime();
-    ticker = win.requestAnimationFrame(tick);
+    const ms = playback.time();
+    controls?.setTime(ms, state === 'playing');
+    options.onTimeUpdate?.(ms);
   };
   const stopTicker = (): void => {
     if (ticker) win.cancelAnimationFrame(ticker);
     ticker = 0;
   };
-
-  let settleReady: (error?: Error) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    settleReady = (error) => (error ? reject(error) : resolve());
-  });
-  ready.catch(() => undefined); // callers who never await `ready` must not see unhandled rejections
-
-  // Every play/seek goes through here so rrweb's MouseMove rewind bug cannot re-apply
-  // mutations (see last-played.ts). The machine reads this context on its next PLAY.
-  const playFrom = (ms: number, paused: boolean): void => {
-    const context = replayer.service.state.context;
-    context.lastPlayedEvent = safeLastPlayed(context.events, context.lastPlayedEvent);
-    if (paused) replayer.pause(ms);
-    else replayer.play(ms);
+  const tick = (now: number): void => {
+    ticker = 0;
+    if (state !== 'playing' || destroyed) return;
+    const t = playback.tick(now);
+    const skipTo = skipInactive && !playback.isLoading() ? skipTarget(t, inactive) : null;
+    if (skipTo !== null) playback.seek(skipTo);
+    reportTime();
+    ticker = win.requestAnimationFrame(tick);
   };
 
   const player: Player = {
@@ -149,8 +195,8 @@ export function createPlayer(container: HTMLElement, options: PlayerOptions): Pl
         return;
       }
       if (state === 'playing') return;
-      if (state === 'ended' || currentMs >= durationMs) currentMs = 0;
-      playFrom(currentMs, false);
+      if (state === 'ended' || playback.time() >= playback.durationMs) playback.seek(0);
+      playback.play();
       setState('playing');
       stopTicker();
       ticker = win.requestAnimationFrame(tick);
@@ -159,126 +205,169 @@ export function createPlayer(container: HTMLElement, options: PlayerOptions): Pl
       if (destroyed) return;
       wantsPlay = false;
       if (state !== 'playing') return;
-      currentMs = clampSeek(replayer.getCurrentTime(), durationMs);
-      replayer.pause();
+      playback.pause();
       stopTicker();
       setState('paused');
       reportTime();
     },
     seek(ms) {
       if (destroyed) return;
-      currentMs = clampSeek(ms, durationMs);
-      if (state === 'loading') return; // applied when the first frame is built
-      if (state === 'playing') playFrom(currentMs, false);
-      else {
-        playFrom(currentMs, true);
-        setState('paused');
-      }
-      reportTime();
+      playback.seek(clampSeek(ms, playback.durationMs));
+      if (state === 'ended') setState('paused');
+      if (state !== 'loading') reportTime();
     },
     setSpeed(x) {
       if (destroyed) return;
       speed = clampSpeed(x);
-      replayer.setConfig({ speed });
+      playback.setSpeed(speed);
       controls?.setSpeed(speed);
     },
-    getCurrentTime() {
-      return state === 'playing' ? clampSeek(replayer.getCurrentTime(), durationMs) : currentMs;
-    },
-    getDuration: () => durationMs,
-    getEventAtTime: (ms) => eventAtOffset(events, ms),
+    getCurrentTime: () => playback.time(),
+    getDuration: () => playback.durationMs,
+    getEventAtTime: (ms) => playback.eventAt(ms),
     getState: () => state,
     getSpeed: () => speed,
+    setTimeline(data) {
+      if (data.markers) markers = sortMarkers(data.markers);
+      if (data.inactive) inactive = normalizeSpans(data.inactive);
+      controls?.setMarkers(markers);
+      controls?.setInactive(inactive);
+    },
+    setSkipInactive(on) {
+      skipInactive = on;
+      root.classList.toggle('td-player--skipping', on);
+      controls?.setSkipInactive(on);
+    },
+    getSkipInactive: () => skipInactive,
+    toggleFullscreen() {
+      if (doc.fullscreenElement === root) void doc.exitFullscreen?.().catch(() => undefined);
+      else void root.requestFullscreen?.().catch(() => undefined);
+    },
+    getLoadedRange: () => (playback.coverage ? { ...playback.coverage } : null),
+    settled: () => playback.settled(),
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      win.clearTimeout(timeout);
+      for (const timer of [timeout, spinnerTimer, noticeTimer]) win.clearTimeout(timer);
       if (state === 'loading') settleReady(new PlayerError('The player was destroyed before its first frame.'));
       stopTicker();
       if (pendingSeekFrame) win.cancelAnimationFrame(pendingSeekFrame);
       doc.removeEventListener('keydown', onKey);
+      doc.removeEventListener('fullscreenchange', onFullscreenChange);
+      if (doc.fullscreenElement === root) void doc.exitFullscreen?.().catch(() => undefined);
+      controls?.destroy();
       viewport.destroy();
-      replayer.destroy();
+      playback.destroy();
       root.remove();
     },
   };
 
   // Scrubbing fires many input events; seek at most once per frame.
   const seekSoon = (ms: number): void => {
-    currentMs = clampSeek(ms, durationMs);
+    pendingSeekMs = ms;
     if (pendingSeekFrame) return;
     pendingSeekFrame = win.requestAnimationFrame(() => {
       pendingSeekFrame = 0;
-      player.seek(currentMs);
+      player.seek(pendingSeekMs);
     });
   };
   const togglePlay = (): void => (state === 'playing' ? player.pause() : player.play());
 
   const controls: Controls | null = embed
     ? null
-    : createControls(doc, { onTogglePlay: togglePlay, onSeek: seekSoon, onSpeed: (x) => player.setSpeed(x) });
+    : createControls(doc, {
+        onTogglePlay: togglePlay,
+        onSeek: seekSoon,
+        onStep: (delta) => player.seek(player.getCurrentTime() + delta),
+        onSpeed: (x) => player.setSpeed(x),
+        onSkipInactive: (on) => player.setSkipInactive(on),
+        onFullscreen: () => player.toggleFullscreen(),
+        onHelp: () => help?.toggle(),
+      });
   if (controls) {
     root.append(controls.element);
-    controls.setDuration(durationMs);
+    controls.setDuration(playback.durationMs);
     controls.setSpeed(speed);
-    controls.setTime(currentMs);
+    controls.setTime(clampSeek(options.startAt ?? 0, playback.durationMs), false);
+    controls.setMarkers(markers);
+    controls.setInactive(inactive);
   }
+  player.setSkipInactive(skipInactive);
   root.dataset.state = state;
 
-  // Shortcuts work when focus is on the page itself or inside the player, never in
-  // another field of the host page.
-  function onKey(event: KeyboardEvent): void {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || state === 'loading') return;
-    const target = event.target;
-    const inPlayer = target instanceof Node && root.contains(target);
-    const onPage = target === doc.body || target === doc.documentElement || target === doc;
-    if (!(onPage || inPlayer)) return;
-    if (isEditable(target) && !(controls?.owns(target) ?? false)) return;
-    if (event.key === ' ' && !(target instanceof HTMLSelectElement)) {
-      event.preventDefault();
-      togglePlay();
-    } else if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
-      if (target instanceof HTMLSelectElement) return;
-      event.preventDefault();
-      const step = event.key === 'ArrowLeft' ? -KEYBOARD_SEEK_STEP_MS : KEYBOARD_SEEK_STEP_MS;
-      player.seek(player.getCurrentTime() + step);
+  const run = (action: ShortcutAction): boolean => {
+    const now = player.getCurrentTime();
+    switch (action) {
+      case 'toggle-play':
+        togglePlay();
+        break;
+      case 'back':
+      case 'forward':
+        player.seek(now + (action === 'back' ? -KEYBOARD_SEEK_STEP_MS : KEYBOARD_SEEK_STEP_MS));
+        break;
+      case 'previous-marker':
+      case 'next-marker': {
+        const marker = action === 'next-marker' ? nextMarker(markers, now) : previousMarker(markers, now);
+        if (marker) player.seek(marker.at);
+        break;
+      }
+      case 'slower':
+      case 'faster':
+        player.setSpeed(stepSpeed(speed, action === 'faster' ? 1 : -1));
+        break;
+      case 'fullscreen':
+        player.toggleFullscreen();
+        break;
+      case 'help':
+        help?.toggle();
+        break;
+      case 'close':
+        if (!help?.isOpen()) return false;
+        help.close();
+        break;
     }
-  }
-  if (!embed) doc.addEventListener('keydown', onKey);
+    return true;
+  };
 
-  replayer.on('finish', () => {
-    if (destroyed || state !== 'playing') return;
-    stopTicker();
-    currentMs = durationMs;
-    setState('ended');
-    reportTime();
-  });
+  // Shortcuts work wherever focus is (the session page's panels included) except in fields that
+  // use the keys themselves. Space on a focused button plays or pauses rather than clicking it
+  // (the default is prevented), so it means the same everywhere.
+  function onKey(event: KeyboardEvent): void {
+    if (event.defaultPrevented || state === 'loading') return;
+    if (ownsKeys(event.target, (node) => controls?.owns(node) ?? false)) return;
+    const action = shortcutAction(event);
+    if (action && run(action)) event.preventDefault();
+  }
+  function onFullscreenChange(): void {
+    const on = doc.fullscreenElement === root;
+    root.classList.toggle('td-player--fullscreen', on);
+    controls?.setFullscreen(on);
+    viewport.fit();
+  }
+  if (!embed) {
+    doc.addEventListener('keydown', onKey);
+    doc.addEventListener('fullscreenchange', onFullscreenChange);
+  }
 
   const timeout = win.setTimeout(() => {
-    settleReady(new PlayerError('The first frame of the replay was not painted in time.'));
+    if (state === 'loading') settleReady(new PlayerError('The first frame of the replay was not painted in time.'));
   }, FIRST_FRAME_TIMEOUT_MS);
-  const onFirstBuild = (): void => {
-    replayer.off('fullsnapshot-rebuilded', onFirstBuild);
-    // This runs inside the Replayer's first rebuild, which scrolls to the snapshot's
-    // initial offset right after; seeking here would be undone, so wait a microtask.
-    void Promise.resolve()
-      .then(() => {
-        if (destroyed) return;
-        if (currentMs > 0) playFrom(currentMs, true);
-        viewport.fit();
-      })
+  playback.seek(clampSeek(options.startAt ?? 0, playback.durationMs));
+  void playback
+    .settled()
+    .then(async () => {
+      if (destroyed || !playback.engine) return;
+      viewport.fit();
       // Two frames: the first lays out the rebuilt document, the second follows its paint.
-      .then(() => nextFrame(win))
-      .then(() => nextFrame(win))
-      .then(() => {
-        win.clearTimeout(timeout);
-        if (destroyed) return settleReady(new PlayerError('The player was destroyed before its first frame.'));
-        setState('paused');
-        reportTime();
-        if (wantsPlay) player.play();
-        settleReady();
-      });
-  };
-  replayer.on('fullsnapshot-rebuilded', onFirstBuild);
+      await nextFrame(win);
+      await nextFrame(win);
+      win.clearTimeout(timeout);
+      if (destroyed) return settleReady(new PlayerError('The player was destroyed before its first frame.'));
+      setState('paused');
+      reportTime();
+      if (wantsPlay) player.play();
+      settleReady();
+    })
+    .catch((error: unknown) => settleReady(error instanceof Error ? error : new PlayerError(String(error))));
   return player;
 }

@@ -2,13 +2,26 @@
 //! (SPEC §7). The facade exists before any session is loaded, so automation can
 //! `await window.tapedeck.player.ready` from the first moment; its methods act on
 //! whichever player is mounted, and `loadSession` swaps in another session.
+//!
+//! The host replays a session a range at time: the session's metadata gives its duration and
+//! windows, and a `RangeSource` on the events API (docs/API.md) feeds the player. The session
+//! page hands it the timeline (markers, inactive spans) and listens to the playhead through it.
 
-import { createPlayer, type Player, type SessionReplayAPI } from '@tapedeck/player';
-import { getSessionEvents } from './api.ts';
+import {
+  createPlayer,
+  type Player,
+  type PlayerState,
+  type RangeAnswer,
+  type RangeRequest,
+  type RangeSource,
+  type SessionReplayAPI,
+  type TimelineData,
+} from '@tapedeck/player';
+import { ApiError, getSession } from './api.ts';
 
 /** `SessionReplayAPI` plus `loadSession`, as exposed to automation and embedders. */
 export interface AutomationPlayer extends SessionReplayAPI {
-  /** Fetches session `id`'s events and replaces the player; resolves on its first frame. */
+  /** Opens session `id` and replaces the player; resolves on its first frame. */
   loadSession(id: string): Promise<void>;
 }
 
@@ -23,6 +36,12 @@ export interface ShowOptions {
   startAt?: number;
   embed?: boolean;
   windowId?: string | null;
+}
+
+/** Hears the mounted player, whichever it is; kept across `show`s. */
+export interface PlayerListener {
+  onTimeUpdate?(ms: number): void;
+  onStateChange?(state: PlayerState): void;
 }
 
 interface Deferred {
@@ -53,6 +72,41 @@ export class SupersededError extends Error {
   override name = 'SupersededError';
 }
 
+/** GETs JSON from the API as the app's other calls do, with an abort signal. */
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' }, signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, 'network_error', 'Could not reach the Tapedeck server. Check your connection and try again.');
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
+    const message = typeof error?.message === 'string' ? error.message : `The server answered ${response.status}.`;
+    throw new ApiError(response.status, code, message);
+  }
+  if (body === undefined) throw new ApiError(response.status, 'invalid_response', 'The server sent an unreadable answer.');
+  return body as T;
+}
+
+/** A `RangeSource` on `GET /api/v1/sessions/{id}/events` for one window. */
+export function eventsRangeSource(id: string, windowId: string | null, durationMs: number): RangeSource {
+  return {
+    durationMs,
+    fetch(request: RangeRequest, init) {
+      const query = new URLSearchParams();
+      if (windowId) query.set('window', windowId);
+      if ('after' in request) query.set('after', String(Math.floor(request.after)));
+      else query.set('from', String(Math.floor(request.from)));
+      query.set('to', String(Math.ceil(request.to)));
+      return getJson<RangeAnswer>(`/api/v1/sessions/${encodeURIComponent(id)}/events?${query}`, init?.signal);
+    },
+  };
+}
+
 class ReplayHost {
   private player: Player | null = null;
   private container: HTMLElement | null = null;
@@ -61,6 +115,8 @@ class ReplayHost {
   /** What `ready` answers: settled by the latest `show` that was not superseded. */
   private latest: Deferred = deferred();
   private waiters = new Map<string, Deferred>();
+  private listeners = new Set<PlayerListener>();
+  private timeline: TimelineData | null = null;
   /** Set by the app: opens the player page of a session, so the page chrome follows. */
   openSession: ((id: string) => void) | null = null;
 
@@ -88,9 +144,9 @@ class ReplayHost {
   }
 
   /**
-   * Fetches `id`'s events and mounts a player in `container`, replacing any other.
-   * Resolves when the first frame is painted; rejects with `SupersededError` when a
-   * later `show` or `release` came first.
+   * Mounts a player for session `id` in `container`, replacing any other, fed from the events
+   * API a range at a time. Resolves when the first frame is painted; rejects with
+   * `SupersededError` when a later `show` or `release` came first.
    */
   show(id: string, container: HTMLElement, options: ShowOptions = {}): Promise<void> {
     this.release();
@@ -101,9 +157,18 @@ class ReplayHost {
     const target = this.latest;
     const isCurrent = (): boolean => generation === this.generation;
     const done = (async () => {
-      const { events } = await getSessionEvents(id, options.windowId);
+      const session = await getSession(id);
       if (!isCurrent()) throw new SupersededError();
-      const player = createPlayer(container, { events, startAt: options.startAt ?? 0, embed: options.embed === true });
+      const windowId = options.windowId ?? session.windows?.[0] ?? null;
+      const durationMs = Math.max(0, Math.round((session.duration ?? 0) * 1000));
+      const player = createPlayer(container, {
+        source: eventsRangeSource(id, windowId, durationMs),
+        startAt: options.startAt ?? 0,
+        embed: options.embed === true,
+        ...(this.timeline ?? {}),
+        onTimeUpdate: (ms) => this.listeners.forEach((l) => l.onTimeUpdate?.(ms)),
+        onStateChange: (state) => this.listeners.forEach((l) => l.onStateChange?.(state)),
+      });
       this.player = player;
       await player.ready;
       if (!isCurrent()) throw new SupersededError();
@@ -136,6 +201,30 @@ class ReplayHost {
     this.player = null;
     this.container = null;
     this.shownId = null;
+    this.timeline = null;
+  }
+
+  /** Returns the mounted player, or null while none is. */
+  getPlayer(): Player | null {
+    return this.player;
+  }
+
+  /**
+   * Adds a listener for the time and state of whichever player is mounted, now and after
+   * later `show`s; returns the function that removes it.
+   */
+  subscribe(listener: PlayerListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Hands the timeline (markers, inactive spans) to the mounted player, and to the one the
+   * current `show` is still mounting. A `release` forgets it.
+   */
+  setTimeline(timeline: TimelineData): void {
+    this.timeline = { ...this.timeline, ...timeline };
+    this.player?.setTimeline(timeline);
   }
 
   private loadSession(id: string): Promise<void> {

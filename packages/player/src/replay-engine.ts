@@ -1,0 +1,287 @@
+//! One rrweb `Replayer` over a contiguous span of a window's events (from a keyframe on),
+//! translated to the player clock. The span grows at its end (load-ahead) and shrinks at its
+//! start (dropping events far behind the playhead); a seek outside it needs a new engine.
+//!
+//! rrweb's timer stops when it runs out of events and its machine "finishes" after the last
+//! one, which would freeze the clock in a quiet stretch or at the end of what is loaded. So the
+//! engine keeps a no-op custom event (the *edge*) at the end of the loaded span: the clock runs
+//! through quiet stretches up to it, and reaching it means "out of loaded events".
+
+import { Replayer } from '@rrweb/replay';
+import { EventType, IncrementalSource, MouseInteractions, type eventWithTime } from '@rrweb/types';
+import { lastIndexAtOrBefore } from './event-lookup.ts';
+import { keyframeIndices } from './keyframes.ts';
+import { safeLastPlayed } from './last-played.ts';
+import { isScriptFreeSandbox } from './sandbox-policy.ts';
+
+/** The tag of the edge event; the player never shows or returns it. */
+export const EDGE_TAG = 'tapedeck.player.edge';
+
+/**
+ * A seek applies its events through rrweb's virtual DOM (built from the whole document, then
+ * diffed back) when it has at least this many DOM mutations to apply, and straight to the
+ * document otherwise: the virtual DOM costs a fixed pass over the page, and pays off only when
+ * many mutations would otherwise each touch the live document (docs/BENCHMARKS.md, player).
+ */
+export const VIRTUAL_DOM_MIN_MUTATIONS = 300;
+
+/**
+ * rrweb applies synchronously only the events strictly before a seek's time, so events at
+ * exactly that time (a keyframe, when seeking to one) would wait for playback. The engine
+ * seeks this much later and reports its time this much earlier.
+ */
+const SEEK_NUDGE_MS = 1;
+
+/**
+ * Styles added to every replay document. In an iframe without `allow-scripts` a `<canvas>`
+ * shows its fallback content and loses its size (HTML treats it as script-less), which shifts
+ * everything after it; this gives it back its recorded size from the `width`/`height`
+ * attributes (typed `attr()`, default 300×150 as for a real canvas); `overflow: hidden` puts
+ * it on the text baseline as a replaced element sits. `:where` keeps the specificity at zero,
+ * so the page's own canvas sizing still wins; `content-visibility: hidden` hides the fallback
+ * content a real canvas would not show. The attributes size a canvas's content box whatever the
+ * page's `box-sizing` (resets often set `* { box-sizing: border-box }`), hence `content-box`.
+ * The canvas's pixels are shown as its background (canvas-painter.ts).
+ */
+const REPLAY_STYLE_RULES = [
+  ':where(canvas) { display: inline-block; box-sizing: content-box !important; overflow: hidden; content-visibility: hidden; width: attr(width px, 300px); height: attr(height px, 150px); background-size: 100% 100%; background-repeat: no-repeat; }',
+] as const;
+
+/** A recording the player cannot replay, or a container it cannot use. */
+export class PlayerError extends Error {
+  override name = 'PlayerError';
+}
+
+/** What an engine reports to the player. */
+export interface EngineHooks {
+  /** The recorded viewport changed size. */
+  onResize(size: { width: number; height: number }): void;
+  /** Playback reached the edge of the loaded events. */
+  onEdge(): void;
+  /** An event was applied while playing (not while seeking). */
+  onLiveCast?(event: eventWithTime): void;
+  /** Events were applied while seeking (synchronously). */
+  onSeeked?(): void;
+}
+
+/** Returns how many DOM mutation events of `events` (sorted) lie in `(fromEpoch, toEpoch]`. */
+export function countMutations(events: readonly eventWithTime[], fromEpoch: number, toEpoch: number): number {
+  let count = 0;
+  for (let i = lastIndexAtOrBefore(events, toEpoch); i >= 0 && events[i].timestamp > fromEpoch; i--) {
+    const e = events[i];
+    if (e.type === EventType.IncrementalSnapshot && (e.data as { source?: unknown }).source === IncrementalSource.Mutation) count++;
+  }
+  return count;
+}
+
+function edgeEvent(timestamp: number): eventWithTime {
+  return { type: EventType.Custom, timestamp, data: { tag: EDGE_TAG, payload: {} } };
+}
+
+function isEdge(event: eventWithTime): boolean {
+  return event.type === EventType.Custom && (event.data as { tag?: unknown }).tag === EDGE_TAG;
+}
+
+/** Returns the recorded viewport size in effect at `epochMs`: the last Meta or viewport resize. */
+function sizeAt(events: readonly eventWithTime[], epochMs: number): { width: number; height: number } | null {
+  for (let i = lastIndexAtOrBefore(events, epochMs); i >= 0; i--) {
+    const e = events[i];
+    const data = e.data as { source?: unknown; width?: unknown; height?: unknown };
+    const resize = e.type === EventType.Meta || (e.type === EventType.IncrementalSnapshot && data.source === IncrementalSource.ViewportResize);
+    if (resize && typeof data.width === 'number' && typeof data.height === 'number') return { width: data.width, height: data.height };
+  }
+  return null;
+}
+
+export class ReplayEngine {
+  readonly replayer: Replayer;
+  /** The held events (no edge events), sorted; what `getEventAtTime` searches. */
+  readonly events: eventWithTime[];
+  /** Player-clock time of the Replayer's first event: its clock's zero. */
+  private readonly baseMs: number;
+  private keyframes: number[];
+  private edgeMs: number;
+  private live = false;
+  private destroyed = false;
+  private readonly fixSizeTimer: number;
+
+  /**
+   * Builds a Replayer in `root` over `events` (sorted, starting at a keyframe or at the window's
+   * start) with its edge at `edgeMs`, showing the frame at `atMs`. `originMs` is the epoch time
+   * of the player clock's zero. Throws `PlayerError` if the iframe could run scripts.
+   */
+  constructor(
+    root: HTMLElement,
+    events: eventWithTime[],
+    private readonly originMs: number,
+    edgeMs: number,
+    speed: number,
+    private readonly hooks: EngineHooks,
+  ) {
+    this.events = events;
+    this.baseMs = events[0].timestamp - originMs;
+    this.keyframes = keyframeIndices(events).map((i) => events[i].timestamp - originMs);
+    this.edgeMs = Math.max(edgeMs, events[events.length - 1].timestamp - originMs);
+    try {
+      this.replayer = new Replayer([...events, edgeEvent(originMs + this.edgeMs)], {
+        root,
+        speed,
+        skipInactive: false,
+        triggerFocus: false,
+        UNSAFE_replayCanvas: false,
+        showWarning: false,
+        mouseTail: { duration: 500, lineWidth: 2, strokeStyle: 'rgba(37, 99, 235, 0.5)' },
+        insertStyleRules: [...REPLAY_STYLE_RULES],
+      });
+    } catch (error) {
+      throw new PlayerError(`The recording could not be loaded: ${String(error)}`);
+    }
+    // Recordings are untrusted input: refuse to go on if the iframe could run scripts.
+    if (!isScriptFreeSandbox(this.replayer.iframe.getAttribute('sandbox'))) {
+      this.replayer.destroy();
+      throw new PlayerError('Refusing to replay: the replay iframe is not sandboxed without scripts.');
+    }
+    this.replayer.on('resize', (size) => hooks.onResize(size as { width: number; height: number }));
+    this.replayer.on('finish', () => {
+      if (!this.destroyed) hooks.onEdge();
+    });
+    this.replayer.on('event-cast', (event) => {
+      if (this.live && !this.destroyed && !isEdge(event as eventWithTime)) hooks.onLiveCast?.(event as eventWithTime);
+    });
+    // The Replayer's constructor re-announces its *first* Meta's size on a timer, after the
+    // synchronous seek below may have applied a later one: put the right size back after it.
+    const win = root.ownerDocument.defaultView ?? window;
+    this.fixSizeTimer = win.setTimeout(() => {
+      const size = sizeAt(this.events, this.originMs + this.currentTime());
+      if (size && !this.destroyed) this.applySize(size);
+    }, 1);
+  }
+
+  /** Sizes the iframe and the mouse trail as rrweb's own resize handler does, and reports it. */
+  private applySize(size: { width: number; height: number }): void {
+    for (const el of [this.replayer.iframe, this.wrapper.querySelector('.replayer-mouse-tail')]) {
+      el?.setAttribute('width', String(size.width));
+      el?.setAttribute('height', String(size.height));
+    }
+    this.hooks.onResize(size);
+  }
+
+  /** The wrapper element rrweb put in the root (the iframe, mouse and trail). */
+  get wrapper(): HTMLElement {
+    return this.replayer.wrapper;
+  }
+
+  /** Player-clock time of the first keyframe held: the earliest time the engine can show. */
+  get startMs(): number {
+    return this.keyframes[0] ?? this.baseMs;
+  }
+
+  /** Player-clock times of the keyframes held. */
+  get keyframeMs(): readonly number[] {
+    return this.keyframes;
+  }
+
+  /** The current playback time on the player clock. */
+  currentTime(): number {
+    return this.baseMs + Math.max(0, this.replayer.getCurrentTime() - SEEK_NUDGE_MS);
+  }
+
+  /** Shows the frame at `ms` (player clock) and plays on from it when `playing`. */
+  seek(ms: number, playing: boolean): void {
+    const target = Math.max(this.baseMs, Math.min(ms, this.edgeMs));
+    const offset = target - this.baseMs + SEEK_NUDGE_MS;
+    // rrweb's MouseMove rewind bug would re-apply mutations (see last-played.ts).
+    const context = this.replayer.service.state.context;
+    context.lastPlayedEvent = safeLastPlayed(context.events, context.lastPlayedEvent);
+    // Forward from what is shown, rrweb applies only what lies between; otherwise it rebuilds
+    // from the keyframe before the target.
+    const last = context.lastPlayedEvent?.timestamp ?? null;
+    const forward = last !== null && last <= this.originMs + target;
+    const fromEpoch = forward ? last : this.originMs + this.keyframeBefore(target);
+    this.replayer.config.useVirtualDom = countMutations(this.events, fromEpoch, this.originMs + target) >= VIRTUAL_DOM_MIN_MUTATIONS;
+    this.live = false;
+    if (playing) this.replayer.play(offset);
+    else this.replayer.pause(offset);
+    this.live = playing;
+    this.hooks.onSeeked?.();
+  }
+
+  /** Stops playback where it is. */
+  pause(): void {
+    this.live = false;
+    this.replayer.pause();
+  }
+
+  setSpeed(speed: number): void {
+    this.replayer.setConfig({ speed });
+  }
+
+  /** Appends events that follow the held ones, and moves the edge to `edgeMs`. */
+  append(events: readonly eventWithTime[], edgeMs: number): void {
+    // An `after` answer starts strictly after the held events; anything else is a repeat.
+    const last = this.events[this.events.length - 1].timestamp;
+    const fresh = events.filter((e) => e.timestamp > last);
+    for (const event of fresh) {
+      this.events.push(event);
+      this.replayer.addEvent(event);
+    }
+    const starts = keyframeIndices(fresh).map((i) => fresh[i].timestamp - this.originMs);
+    this.keyframes = [...this.keyframes, ...starts.filter((t) => t > (this.keyframes[this.keyframes.length - 1] ?? -Infinity))];
+    const edge = Math.max(edgeMs, this.events[this.events.length - 1].timestamp - this.originMs);
+    if (edge > this.edgeMs) {
+      this.edgeMs = edge;
+      this.replayer.addEvent(edgeEvent(this.originMs + edge));
+    }
+  }
+
+  /** Returns the time of the last held keyframe at or before `ms`, or the first event's. */
+  private keyframeBefore(ms: number): number {
+    let best = this.baseMs;
+    for (const at of this.keyframes) {
+      if (at > ms) break;
+      best = at;
+    }
+    return best;
+  }
+
+  /** Returns how many held events lie before the keyframe at `keyframeMs`. */
+  countBefore(keyframeMs: number): number {
+    return lastIndexAtOrBefore(this.events, this.originMs + keyframeMs - 1) + 1;
+  }
+
+  /**
+   * Drops the held events before the keyframe at `keyframeMs` (which must be behind the
+   * playhead). The Replayer keeps its first event, the zero of its clock; what lies between
+   * it and the keyframe is never needed again, as any seek before the keyframe builds anew.
+   */
+  trim(keyframeMs: number): void {
+    const epoch = this.originMs + keyframeMs;
+    const cut = this.events.findIndex((e) => e.timestamp >= epoch);
+    if (cut <= 0) return;
+    this.events.splice(0, cut);
+    const inner = this.replayer.service.state.context.events;
+    const innerCut = inner.findIndex((e, i) => i > 0 && e.timestamp >= epoch);
+    if (innerCut > 1) inner.splice(1, innerCut - 1);
+    this.keyframes = this.keyframes.filter((t) => t >= keyframeMs);
+  }
+
+  /** Returns the last held event at or before `ms` (player clock), or null. */
+  eventAt(ms: number): eventWithTime | null {
+    const i = lastIndexAtOrBefore(this.events, this.originMs + ms);
+    return i >= 0 ? this.events[i] : null;
+  }
+
+  /** Returns true for a recorded click. */
+  static isClick(event: eventWithTime): boolean {
+    if (event.type !== EventType.IncrementalSnapshot) return false;
+    const data = event.data as { source?: unknown; type?: unknown };
+    return data.source === IncrementalSource.MouseInteraction && data.type === MouseInteractions.Click;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    (this.replayer.iframe.ownerDocument.defaultView ?? window).clearTimeout(this.fixSizeTimer);
+    this.replayer.destroy();
+  }
+}
