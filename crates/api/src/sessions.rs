@@ -91,24 +91,30 @@ pub async fn get_session(
     Ok(Json(session_json(&session, Some(windows))))
 }
 
-/// `?window=W&from=MS&to=MS`, read as text so every bad value answers `invalid_query`.
+/// `?window=W&from=MS&after=MS&to=MS`, read as text so every bad value answers `invalid_query`.
 #[derive(Debug, Deserialize)]
 pub struct EventsQuery {
     window: Option<String>,
     from: Option<String>,
+    after: Option<String>,
     to: Option<String>,
 }
 
 /// `GET /api/v1/sessions/{id}/events`: the events of one window the player needs to render
-/// `[from, to]` (docs/API.md): from the keyframe at or before `from` through `to`.
+/// `[from, to]` (docs/API.md): from the keyframe at or before `from` through `to`; or, with
+/// `after`, the events after a range already held through `to`.
 pub async fn session_events(
     State(state): State<AppState>,
     auth: AuthUser,
     Path(id): Path<String>,
     Query(query): Query<EventsQuery>,
 ) -> Result<Response, ApiError> {
-    let range = parse_range_query(query.from.as_deref(), query.to.as_deref())
-        .map_err(ApiError::InvalidQuery)?;
+    let range = parse_range_query(
+        query.from.as_deref(),
+        query.after.as_deref(),
+        query.to.as_deref(),
+    )
+    .map_err(ApiError::InvalidQuery)?;
     if let Some(window) = &query.window
         && !tapedeck_core::ids::is_valid_client_id(window)
     {
@@ -124,7 +130,11 @@ pub async fn session_events(
         &owner,
         &id,
         query.window.as_deref(),
-        TimeRange { from_ms, to_ms },
+        TimeRange {
+            from_ms,
+            after_ms: range.absolute_after(start_ms),
+            to_ms,
+        },
     )
     .await?
     .ok_or(ApiError::NotFound)?;
@@ -140,6 +150,7 @@ pub async fn session_events(
         "windows": read.windows,
         "range": {
             "from": range.from_ms,
+            "after": range.after_ms,
             "to": range.to_ms,
             "start_ms": first_ms,
             "keyframe_ms": first_ms.filter(|_| events.keyframe),

@@ -1,6 +1,7 @@
 //! The events API by time range (docs/API.md), on segments and on compacted recordings: a range
-//! starts at the keyframe before it, compacted and uncompacted reads agree, late batches join,
-//! only the needed blocks are read, bad parameters are refused, and answers are compressed.
+//! starts at the keyframe before it, a continuation (`after`) right after the range held,
+//! compacted and uncompacted reads agree, late batches join, only the needed blocks are read, bad
+//! parameters are refused, and answers are compressed.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -21,6 +22,12 @@ const RANGES: &[&str] = &[
     "from=25000&to=25000",
     "from=40000",
     "from=10000&to=10000",
+    "after=15000&to=17000",
+    "after=16990",
+    "after=0&to=2500",
+    "after=9999&to=10005",
+    "after=39990",
+    "after=50000",
 ];
 
 fn event(kind: i64, ts: i64, data: Value) -> Value {
@@ -129,7 +136,7 @@ async fn a_range_starts_at_the_keyframe_before_it_and_compaction_changes_no_answ
     assert!(ts.iter().all(|&t| t <= T0 + 17_000), "ends at `to`");
     assert_eq!(
         range["range"],
-        json!({"from": 15000, "to": 17000, "start_ms": 10000, "keyframe_ms": 10000, "end_ms": 16990, "has_more": true})
+        json!({"from": 15000, "after": null, "to": 17000, "start_ms": 10000, "keyframe_ms": 10000, "end_ms": 16990, "has_more": true})
     );
     assert_eq!(range["windows"], json!(["w-1", "w-2"]));
     let everything = events(&app, &cookie, "").await;
@@ -149,6 +156,56 @@ async fn a_range_starts_at_the_keyframe_before_it_and_compaction_changes_no_answ
         .await
         .json();
     assert_eq!(session["windows"], json!(["w-1", "w-2"]));
+}
+
+#[tokio::test]
+async fn a_continuation_picks_up_right_after_the_range_held_without_a_keyframe_rewind() {
+    let app = TestApp::new().await;
+    ingest_window(&app, None).await;
+    let cookie = app.login("agent@test.test", "viewer").await;
+    for compacted in [false, true] {
+        if compacted {
+            compact(&app).await;
+        }
+        let held = events(&app, &cookie, "from=15000&to=17000").await;
+        let end_ms = held["range"]["end_ms"].as_i64().unwrap();
+        let next = events(&app, &cookie, &format!("after={end_ms}&to=27000")).await;
+        let ts = timestamps(&next);
+        assert_eq!(
+            ts.first(),
+            Some(&(T0 + 17_490)),
+            "the next event, no rewind"
+        );
+        assert_eq!(ts.last(), Some(&(T0 + 26_990)));
+        assert_eq!(
+            next["range"],
+            json!({"from": null, "after": 16990, "to": 27000, "start_ms": 17490, "keyframe_ms": null, "end_ms": 26990, "has_more": true})
+        );
+        // The keyframe at 20 s is inside the continuation: it is there, as recorded.
+        assert!(
+            next["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["type"] == 2)
+        );
+        let rest = events(&app, &cookie, "after=26990").await;
+        assert_eq!(rest["range"]["has_more"], false);
+        let starts_at_keyframe = events(&app, &cookie, "after=19999&to=20010").await;
+        assert_eq!(
+            starts_at_keyframe["range"]["keyframe_ms"], 20000,
+            "compacted: {compacted}"
+        );
+
+        // Held range + continuations = the window from that keyframe on, each event once.
+        let mut joined = timestamps(&held);
+        joined.extend(ts);
+        joined.extend(timestamps(&rest));
+        assert_eq!(
+            joined,
+            timestamps(&events(&app, &cookie, "from=15000").await)
+        );
+    }
 }
 
 #[tokio::test]
@@ -233,6 +290,10 @@ async fn bad_range_parameters_are_refused() {
         "from=10&to=5",
         "to=",
         "window=..%2Fx",
+        "after=-1",
+        "after=x",
+        "after=10&to=5",
+        "from=0&after=10",
     ] {
         let response = app
             .get(

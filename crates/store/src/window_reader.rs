@@ -10,8 +10,8 @@ use serde_json::value::RawValue;
 use tapedeck_core::batch::EventHead;
 use tapedeck_core::chunks;
 use tapedeck_core::recording::{
-    self, FormatError, decode_planned, event_head, keyframe_starts, merge_by_time, plan_range,
-    select_range,
+    self, FormatError, decode_planned, event_head, keyframe_starts, merge_by_time, plan_after,
+    plan_range, select_after, select_range,
 };
 
 use crate::compaction_meta::RecordingRecord;
@@ -75,14 +75,26 @@ pub async fn stored_windows(
     Ok(windows)
 }
 
-/// A time range in epoch milliseconds; `None` bounds are open.
+/// A time range in epoch milliseconds; `None` bounds are open. `after_ms` (never with
+/// `from_ms`) asks for the events after a range already held, without the keyframe rewind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TimeRange {
     pub from_ms: Option<i64>,
+    pub after_ms: Option<i64>,
     pub to_ms: Option<i64>,
 }
 
-/// The events of a window a range needs (`recording::select_range`).
+impl TimeRange {
+    /// Which of `events` (by their heads) the range picks.
+    fn select(&self, heads: &[EventHead]) -> std::ops::Range<usize> {
+        match self.after_ms {
+            Some(after) => select_after(heads, after, self.to_ms),
+            None => select_range(heads, self.from_ms, self.to_ms),
+        }
+    }
+}
+
+/// The events of a window a range needs (`recording::select_range`, `select_after`).
 #[derive(Debug)]
 pub struct WindowEvents {
     pub events: Vec<Box<RawValue>>,
@@ -93,7 +105,7 @@ pub struct WindowEvents {
 }
 
 /// Reads what the player needs to render `range` of a window: from the keyframe at or before
-/// its start through its end, chunked events joined back.
+/// its start (or right after `after_ms`) through its end, chunked events joined back.
 pub async fn read_window(
     recordings: &RecordingStore,
     owner: &BlobOwner,
@@ -118,7 +130,7 @@ pub async fn read_window(
         events
     };
     let heads = heads_of(&events);
-    let selected = select_range(&heads, range.from_ms, range.to_ms);
+    let selected = range.select(&heads);
     let keyframe = selected.start < heads.len() && keyframe_starts(&heads)[selected.start];
     let has_more = blocks_after || selected.end < events.len();
     let mut events = events;
@@ -228,7 +240,11 @@ async fn fetch_blocks(
     let sealer = recordings.sealer(owner).await?;
     let index = &recording.index;
     index.validate(sealer.overhead()).map_err(corrupt)?;
-    let Some(plan) = plan_range(index, range.from_ms, range.to_ms) else {
+    let plan = match range.after_ms {
+        Some(after) => plan_after(index, after, range.to_ms),
+        None => plan_range(index, range.from_ms, range.to_ms),
+    };
+    let Some(plan) = plan else {
         return Ok((Vec::new(), false));
     };
     let fetched = recordings

@@ -38,6 +38,25 @@ pub fn select_range(heads: &[EventHead], from: Option<i64>, to: Option<i64>) -> 
     start.min(heads.len())..end
 }
 
+/// The events after a range already held: from the first event after the last one at or before
+/// `after` (epoch milliseconds; no keyframe rewind) through the last event at or before `to`.
+/// A range that ended at its last event `e` and this one with `after = e.timestamp` meet without
+/// a gap or an overlap, like `to` picks its end. Returns an index range into `heads`.
+pub fn select_after(heads: &[EventHead], after: i64, to: Option<i64>) -> Range<usize> {
+    let start = heads
+        .iter()
+        .rposition(|h| h.timestamp <= after)
+        .map_or(0, |i| i + 1);
+    let end = match to {
+        Some(to) => heads[start..]
+            .iter()
+            .rposition(|h| h.timestamp <= to)
+            .map_or(start, |i| start + i + 1),
+        None => heads.len(),
+    };
+    start..end
+}
+
 /// Merges two event lists, each kept in its own order, by timestamp; on a tie the event of `a`
 /// comes first. `a` is the compacted recording, `b` the segments that came later: a late batch
 /// lands where its time says, however late it arrived.
@@ -89,6 +108,23 @@ mod tests {
         );
         assert_eq!(select_range(&heads, None, None), 0..7);
         assert_eq!(select_range(&[], Some(1), Some(2)), 0..0);
+    }
+
+    #[test]
+    fn a_continuation_starts_right_after_the_last_event_held() {
+        let heads = [h(4, 10), h(2, 10), h(3, 20), h(3, 30), h(3, 30), h(3, 40)];
+        assert_eq!(select_after(&heads, 20, Some(35)), 3..5);
+        assert_eq!(select_after(&heads, 25, None), 3..6, "no keyframe rewind");
+        assert_eq!(select_after(&heads, 5, Some(10)), 0..2);
+        assert_eq!(select_after(&heads, 40, None), 6..6);
+        assert_eq!(select_after(&heads, 30, Some(30)), 5..5);
+        // A range ending at `to` and its continuation from its last event cover the window.
+        let first = select_range(&heads, Some(10), Some(30));
+        let last_held = heads[first.end - 1].timestamp;
+        assert_eq!(
+            select_after(&heads, last_held, None),
+            first.end..heads.len()
+        );
     }
 
     #[test]

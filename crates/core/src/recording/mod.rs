@@ -22,12 +22,12 @@ mod writer;
 mod tests;
 
 pub use cut::{BlockSpan, cut_blocks, keyframe_starts};
-pub use events::{event_head, merge_by_time, select_range};
+pub use events::{event_head, merge_by_time, select_after, select_range};
 pub use index::{BlockEntry, RecordingHeader, RecordingIndex, Trailer};
 pub use range_query::{MAX_RANGE_OFFSET_MS, RangeQuery, parse_range_query};
 pub use reader::{
-    BlockPlan, decode_block, decode_planned, open_header, open_index, plan_range, read_all_events,
-    read_file,
+    BlockPlan, decode_block, decode_planned, open_header, open_index, plan_after, plan_range,
+    read_all_events, read_file,
 };
 pub use segment::{decode_segment, decode_segment_json};
 pub use writer::{WriteOptions, WrittenRecording, write_recording};

@@ -52,6 +52,29 @@ pub fn plan_range(index: &RecordingIndex, from: Option<i64>, to: Option<i64>) ->
     })
 }
 
+/// Plans the read of the events after `after` (`events::select_after`): from the last block
+/// holding an event at or before `after` (it holds the last such event of the whole recording;
+/// the first block when there is none) through the last block holding an event at or before
+/// `to`. `None` when the recording has no blocks.
+pub fn plan_after(index: &RecordingIndex, after: i64, to: Option<i64>) -> Option<BlockPlan> {
+    let blocks = &index.blocks;
+    if blocks.is_empty() {
+        return None;
+    }
+    let start = blocks.iter().rposition(|b| b.min_ts <= after).unwrap_or(0);
+    let end = match to {
+        Some(to) => blocks[start..]
+            .iter()
+            .rposition(|b| b.min_ts <= to)
+            .map_or(start, |i| start + i),
+        None => blocks.len() - 1,
+    };
+    Some(BlockPlan {
+        blocks: start..end + 1,
+        bytes: blocks[start].offset..blocks[end].offset + blocks[end].length,
+    })
+}
+
 /// Decodes the events of the planned blocks from `fetched`, the bytes of `plan.bytes`.
 pub fn decode_planned(
     index: &RecordingIndex,

@@ -139,6 +139,28 @@ proptest! {
     }
 
     #[test]
+    fn an_after_read_equals_the_continuation_of_the_whole(
+        events in stream(),
+        target in 1usize..3000,
+        after in 0i64..3000,
+        len in proptest::option::of(0i64..2000),
+    ) {
+        let after = 1_700_000_000_000i64 + after;
+        let to = len.map(|l| after + l);
+        let written = write(&events, &FramingSealer, target);
+        let whole = select_after(&heads(&events), after, to);
+        let read = match plan_after(&written.index, after, to) {
+            None => Vec::new(),
+            Some(plan) => {
+                let fetched = &written.bytes[plan.bytes.start as usize..plan.bytes.end as usize];
+                let planned = decode_planned(&written.index, &plan, fetched, &FramingSealer).unwrap();
+                texts(&planned[select_after(&heads(&planned), after, to)])
+            }
+        };
+        prop_assert_eq!(read, texts(&events[whole]));
+    }
+
+    #[test]
     fn corrupt_blobs_never_panic(
         events in stream(),
         flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..6),
