@@ -150,7 +150,6 @@ pub async fn session_events(
         "windows": read.windows,
         "range": {
             "from": range.from_ms,
-            "after": range.after_ms,
             "to": range.to_ms,
             "start_ms": first_ms,
             "keyframe_ms": first_ms.filter(|_| events.keyframe),
