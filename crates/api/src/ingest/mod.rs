@@ -199,7 +199,15 @@ fn prepare(body: &[u8], encoding: Option<&str>) -> Result<PreparedBatch, ApiErro
     })?;
     let mut batch = parse_batch(&decoded)?;
     scrub_batch(&mut batch);
+    // After the scrub: the timeline entries in the facts hold nothing it masked.
     let facts = extract_facts(&batch);
+    if facts.timeline.dropped > 0 {
+        tracing::debug!(
+            session.id = %batch.session_id,
+            dropped = facts.timeline.dropped,
+            "a batch had more timeline entries than are kept"
+        );
+    }
     let stored = zstd::encode_all(&events_json(&batch)[..], SEGMENT_ZSTD_LEVEL).map_err(|e| {
         tracing::error!(error = %e, "compressing a batch failed");
         ApiError::Internal

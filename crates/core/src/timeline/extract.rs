@@ -70,11 +70,12 @@ struct CustomData {
 /// Extracts the timeline entries and the activity of a validated, scrubbed batch.
 pub fn extract_timeline(batch: &IngestBatch) -> BatchTimeline {
     let mut entries = Vec::new();
+    let mut dropped = 0;
     let mut interactions = Vec::new();
-    let mut found = 0usize;
     for (head, raw) in batch.heads.iter().zip(&batch.events) {
         let at_ms = head.timestamp;
-        let mut produced = Vec::new();
+        // Past the cap, events are only counted: no payload is parsed or cut for nothing.
+        let full = entries.len() >= MAX_ENTRIES_PER_BATCH;
         match head.kind {
             INCREMENTAL_EVENT => {
                 // A malformed event is stored as sent; it just adds nothing here.
@@ -89,34 +90,50 @@ pub fn extract_timeline(batch: &IngestBatch) -> BatchTimeline {
                     interactions.push(at_ms);
                 }
                 if data.source == Some(SOURCE_MOUSE_INTERACTION) && data.kind == Some(MOUSE_CLICK) {
-                    produced.push(click(at_ms, &data));
+                    if full {
+                        dropped += 1;
+                    } else {
+                        entries.push(click(at_ms, &data));
+                    }
                 }
             }
             CUSTOM_EVENT => {
                 let Ok(event) = serde_json::from_str::<Custom>(raw.get()) else {
                     continue;
                 };
+                let tag = event.data.tag.as_str();
+                if !is_timeline_tag(tag) {
+                    continue;
+                }
+                if full {
+                    dropped += 1;
+                    continue;
+                }
                 let payload = event
                     .data
                     .payload
                     .and_then(|p| serde_json::from_str::<Value>(p.get()).ok())
                     .unwrap_or(Value::Null);
-                produced.extend(custom(at_ms, &event.data.tag, payload));
+                entries.extend(custom(at_ms, tag, payload));
             }
             _ => {}
         }
-        for fact in produced {
-            found += 1;
-            if entries.len() < MAX_ENTRIES_PER_BATCH {
-                entries.push(fact);
-            }
-        }
     }
+    // A console error near the cap adds two entries; the cap holds all the same.
+    dropped += entries.len().saturating_sub(MAX_ENTRIES_PER_BATCH);
+    entries.truncate(MAX_ENTRIES_PER_BATCH);
     BatchTimeline {
-        dropped: found - entries.len(),
         entries,
+        dropped,
         activity: activity_spans(interactions),
     }
+}
+
+/// Whether a custom event's tag makes timeline entries.
+fn is_timeline_tag(tag: &str) -> bool {
+    !tag.starts_with("tapedeck.")
+        || [TAG_CONSOLE, TAG_ERROR, TAG_NETWORK].contains(&tag)
+        || MARKER_TAGS.contains(&tag)
 }
 
 fn fact(kind: EntryKind, at_ms: i64, label: &str, data: Value, search: &str) -> TimelineFact {
@@ -142,17 +159,16 @@ fn click(at_ms: i64, data: &IncrementalData) -> TimelineFact {
     fact(EntryKind::Click, at_ms, "Click", Value::Object(out), "")
 }
 
-/// The entries of one custom event: none for the recorder's plumbing, two for a console error.
+/// The entries of one custom event with a timeline tag: two for a console error.
 fn custom(at_ms: i64, tag: &str, payload: Value) -> Vec<TimelineFact> {
     match tag {
         TAG_CONSOLE => console(at_ms, &payload),
         TAG_ERROR => vec![error(at_ms, &payload)],
         TAG_NETWORK => network(at_ms, payload).into_iter().collect(),
-        _ if !tag.starts_with("tapedeck.") || MARKER_TAGS.contains(&tag) => {
+        _ => {
             let data = json!({ "tag": tag, "payload": payload });
             vec![fact(EntryKind::Custom, at_ms, tag, data, tag)]
         }
-        _ => Vec::new(),
     }
 }
 
