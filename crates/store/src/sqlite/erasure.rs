@@ -1,6 +1,6 @@
 //! What retention and end-user erasure need on SQLite: finding the sessions to delete, and
-//! deleting a session's rows (its segments, searchable events and recordings go with it by
-//! `ON DELETE CASCADE`).
+//! deleting a session's rows (its segments, searchable and timeline events, notes and recordings go
+//! with it by `ON DELETE CASCADE`).
 
 use sqlx::{Row, SqlitePool};
 
