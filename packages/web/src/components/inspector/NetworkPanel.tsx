@@ -102,7 +102,7 @@ export function NetworkPanel({
               label={CLASS_LABELS[c]}
               count={counts[c]}
               on={!hidden.has(c)}
-              tone={c === 'failed' || c === '4xx' || c === '5xx' ? 'error' : undefined}
+              tone={c === 'failed' || c === '4xx' || c === '5xx' ? 'error' : c === '2xx' ? 'ok' : undefined}
               onToggle={() => toggle(c)}
             />
           ))}

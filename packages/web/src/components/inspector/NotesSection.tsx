@@ -8,7 +8,7 @@ import type { Playhead } from '../../inspector/playhead.ts';
 import { timeNow } from '../../player-link.ts';
 import type { Note } from '../../inspector/timeline.ts';
 import { errorMessage, type Loadable } from '../../use-session-data.ts';
-import { relativeTime } from '../../format.ts';
+import { formatOffset, relativeTime } from '../../format.ts';
 import { keepFocus } from './parts.tsx';
 
 /** The playhead's time, re-rendering only when the shown second changes. */
@@ -76,7 +76,7 @@ function NoteItem({ note, canDelete, onSeek, onDelete }: { note: Note; canDelete
     <li class="note" data-note-id={note.id}>
       <div class="note__head">
         <button type="button" class="note__time" title="Go to this moment" onMouseDown={keepFocus} onClick={() => onSeek(note.at)}>
-          {formatClock(note.at)}
+          {formatOffset(note.at)}
         </button>
         <span class="note__author muted small">{note.author.email}</span>
         <span class="note__when muted small" title={Number.isNaN(created.getTime()) ? '' : created.toLocaleString()}>
