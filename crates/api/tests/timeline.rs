@@ -144,7 +144,7 @@ async fn the_recorded_fixture_shows_its_page_loads_and_clicks() {
     );
     assert_eq!(
         answer["entries"][1]["data"],
-        json!({"x": 434.0, "y": 249.0, "node_id": 51})
+        json!({"x": 434, "y": 249, "node_id": 51})
     );
     assert_eq!(answer["session_id"], id);
     assert_eq!(answer["duration_ms"], end - start);
@@ -291,7 +291,7 @@ async fn captures_clicks_rage_clicks_and_inactivity_come_back_sorted() {
     let rage = entry(&answer, "rage_click", 20_000);
     assert_eq!(
         rage["data"],
-        json!({"x": 100.0, "y": 100.0, "count": 4, "until": 20_600, "node_id": 42})
+        json!({"x": 100, "y": 100, "count": 4, "until": 20_600, "node_id": 42})
     );
     let first_click = entry(&answer, "click", 20_000)["id"].as_str().unwrap();
     assert_eq!(rage["id"], first_click.replace("e-", "r-"));

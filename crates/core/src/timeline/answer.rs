@@ -73,6 +73,15 @@ pub fn entry_id(row_id: i64) -> String {
     format!("e-{row_id:012}")
 }
 
+/// A coordinate as recorded: whole pixels stay integers.
+fn number(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
+}
+
 /// Builds the answer.
 pub fn build_timeline(input: TimelineInput) -> Timeline {
     let start = input.start_ms;
@@ -105,7 +114,8 @@ pub fn build_timeline(input: TimelineInput) -> Timeline {
     }
     for rage in rage_clicks(&clicks) {
         let mut data = json!({
-            "x": rage.first.x, "y": rage.first.y, "count": rage.count, "until": rage.until,
+            "x": number(rage.first.x), "y": number(rage.first.y),
+            "count": rage.count, "until": rage.until,
         });
         if let Some(node_id) = rage.first.node_id {
             data["node_id"] = json!(node_id);

@@ -52,8 +52,8 @@ struct IncrementalData {
     #[serde(rename = "type")]
     kind: Option<i64>,
     id: Option<i64>,
-    x: Option<f64>,
-    y: Option<f64>,
+    x: Option<serde_json::Number>,
+    y: Option<serde_json::Number>,
 }
 
 #[derive(Deserialize)]
@@ -148,9 +148,9 @@ fn fact(kind: EntryKind, at_ms: i64, label: &str, data: Value, search: &str) -> 
 
 fn click(at_ms: i64, data: &IncrementalData) -> TimelineFact {
     let mut out = Map::new();
-    for (key, value) in [("x", data.x), ("y", data.y)] {
-        if let Some(v) = value.and_then(serde_json::Number::from_f64) {
-            out.insert(key.into(), Value::Number(v));
+    for (key, value) in [("x", &data.x), ("y", &data.y)] {
+        if let Some(v) = value {
+            out.insert(key.into(), Value::Number(v.clone()));
         }
     }
     if let Some(id) = data.id {

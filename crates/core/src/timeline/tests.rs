@@ -55,7 +55,7 @@ fn clicks_and_captures_become_entries_in_event_order() {
         ]
     );
     let data: Vec<&Value> = t.entries.iter().map(|e| &e.data).collect();
-    assert_eq!(data[0], &json!({"x": 5.0, "y": 6.0, "node_id": 7}));
+    assert_eq!(data[0], &json!({"x": 5, "y": 6, "node_id": 7}));
     assert_eq!(
         data[1],
         &json!({"tag": "checkout.started", "payload": {"cart": 3}})
@@ -222,7 +222,7 @@ fn the_answer_sorts_adds_rage_clicks_and_notes_and_caps() {
     );
     assert_eq!(
         rage.data,
-        json!({"x": 10.0, "y": 10.0, "count": 3, "until": 500, "node_id": 4})
+        json!({"x": 10, "y": 10, "count": 3, "until": 500, "node_id": 4})
     );
     assert_eq!(answer.entries[2].label, "look here now");
     assert_eq!(

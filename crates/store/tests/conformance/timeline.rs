@@ -95,7 +95,7 @@ pub(crate) async fn timeline_entries_and_activity_are_stored_with_their_batch(f:
         ],
         "a duplicate batch added nothing; a repeated page is no navigation"
     );
-    assert_eq!(all[1].data, json!({"x": 10.0, "y": 5.0, "node_id": 9}));
+    assert_eq!(all[1].data, json!({"x": 10, "y": 5, "node_id": 9}));
     assert_eq!(all[1].window_id.as_deref(), Some("w1"));
     assert_eq!(all[0].label, "/");
     assert_eq!(all[7].data, json!({"url": "https://a.test/cart"}));
