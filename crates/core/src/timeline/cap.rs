@@ -14,6 +14,23 @@ const MAX_DEPTH: usize = 8;
 const MAX_ITEMS: usize = 200;
 /// Strings are never cut shorter than this; data that does not fit then becomes a preview.
 const MIN_STRING_CHARS: usize = 16;
+/// When data becomes a preview, its top-level scalars up to this size stay beside it …
+const MAX_SCALAR_BYTES: usize = 256;
+/// … the first this many of them.
+const MAX_SCALARS_KEPT: usize = 16;
+/// Fields kept beside a preview before any others.
+const KEY_FIELDS: [&str; 10] = [
+    "tag",
+    "kind",
+    "level",
+    "method",
+    "url",
+    "status",
+    "ok",
+    "message",
+    "error",
+    "duration_ms",
+];
 /// Room left for the `"truncated":true` marker.
 const MARKER_BYTES: usize = 20;
 
@@ -118,15 +135,41 @@ fn cut_strings(value: &Value, max: usize) -> Value {
     }
 }
 
-/// The start of the data's JSON text, as `{"preview": "…"}`.
+/// The data's short top-level scalars (a custom event's `tag`, a request's `method` and
+/// `status`, …) and the start of its JSON text as `preview`.
 fn preview(data: &Value, budget: usize) -> Map<String, Value> {
+    let mut kept = Map::new();
+    if let Value::Object(map) = data {
+        let short = |key: &String, value: &Value| {
+            key.len() <= MAX_SCALAR_BYTES
+                && match value {
+                    Value::String(s) => s.len() <= MAX_SCALAR_BYTES,
+                    Value::Array(_) | Value::Object(_) => false,
+                    _ => true,
+                }
+        };
+        // The fields the timeline's labels and panels read first, then any others.
+        let mut candidates: Vec<(&String, &Value)> =
+            map.iter().filter(|(k, v)| short(k, v)).collect();
+        candidates.sort_by_key(|(key, _)| !KEY_FIELDS.contains(&key.as_str()));
+        for (key, value) in candidates.into_iter().take(MAX_SCALARS_KEPT) {
+            kept.insert(key.clone(), value.clone());
+        }
+    }
     let text = serde_json::to_string(data).unwrap_or_default();
     // JSON escaping can grow a character up to 6 bytes (`\u001f`); halve until it fits.
-    let mut chars = budget / 2;
+    let room = budget.saturating_sub(json_len(&Value::Object(kept.clone())));
+    let mut chars = room / 2;
     loop {
-        let mut map = Map::new();
+        let mut map = kept.clone();
         map.insert("preview".into(), Value::String(clip_chars(&text, chars)));
-        if json_len(&Value::Object(map.clone())) <= budget || chars == 0 {
+        if json_len(&Value::Object(map.clone())) <= budget {
+            return map;
+        }
+        if chars == 0 {
+            // Only a pathological object gets here (its short fields alone fill the budget).
+            let mut map = Map::new();
+            map.insert("preview".into(), Value::from("…"));
             return map;
         }
         chars /= 2;
@@ -159,9 +202,12 @@ mod tests {
     #[test]
     fn many_small_keys_become_a_preview() {
         let map: Map<String, Value> = (0..5_000).map(|i| (format!("k{i}"), json!(i))).collect();
+        let mut map = map;
+        map.insert("tag".into(), json!("checkout.started"));
         let capped = cap_data_to(Value::Object(map), 1_000);
         assert!(json_len(&capped) <= 1_000);
         assert_eq!(capped["truncated"], true);
+        assert_eq!(capped["tag"], "checkout.started", "short fields stay");
         assert!(capped["preview"].as_str().unwrap().starts_with("{\"k0\":0"));
     }
 
