@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
+use tapedeck_core::timeline::sealing::open_data;
 use tapedeck_core::timeline::{
     MAX_ENTRIES_PER_ANSWER, NoteEntry, Timeline, TimelineInput, build_timeline,
 };
@@ -12,7 +13,7 @@ use tapedeck_store::stored_windows;
 
 use crate::auth::session::AuthUser;
 use crate::error::ApiError;
-use crate::sessions::readable_session;
+use crate::sessions::{blob_owner, readable_session};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -45,6 +46,17 @@ pub async fn session_timeline(
     let mut entries = meta.timeline_entries(&id, window, limit).await?;
     let more_entries = entries.len() > MAX_ENTRIES_PER_ANSWER;
     entries.truncate(MAX_ENTRIES_PER_ANSWER);
+    let sealer = state
+        .recordings
+        .sealer(&blob_owner(&state, &session).await?)
+        .await?;
+    for entry in &mut entries {
+        let data = std::mem::take(&mut entry.data);
+        entry.data = open_data(data, sealer.as_ref()).map_err(|e| {
+            tracing::error!(session.id = %id, error = %e, "a timeline entry does not open");
+            ApiError::Internal
+        })?;
+    }
     let activity = meta.activity(&id, window).await?;
     let notes = meta
         .notes(&id)

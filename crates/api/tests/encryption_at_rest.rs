@@ -1,6 +1,8 @@
 //! Encryption at rest: after a batch with known page text is stored, no file under the data
 //! directory (blobs, SQLite database and WAL) and no object in the S3 bucket contains that
-//! text, yet the events API returns it.
+//! text, yet the events API returns it. Timeline details (a console call's stack, a request's
+//! headers and body) are sealed the same way; only an entry's short label and search text (a
+//! console message, a request's method, URL and status) stay in clear, for search.
 
 use axum::http::StatusCode;
 use tapedeck_testkit::TestApp;
@@ -104,4 +106,35 @@ async fn a_tampered_blob_is_an_error_not_garbage() {
     let cookie = app.login("ada@example.test", "member").await;
     let events = app.get("/api/v1/sessions/s-tamper/events", &cookie).await;
     assert_eq!(events.status, StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[tokio::test]
+async fn timeline_details_are_sealed_in_the_database_and_open_in_the_api() {
+    const STACK: &str = "at ledgerOfMarguerite7731 (app.js:1:2)";
+    const BODY: &str = "response-body-Quillfeather-5520";
+    let app = TestApp::new().await;
+    let batch = serde_json::json!({
+        "session_id": "s-console", "window_id": "w-1", "seq": 0,
+        "meta": {"url": "https://shop.test/"},
+        "events": [
+            {"type": 4, "timestamp": 1_000, "data": {"href": "https://shop.test/", "width": 800, "height": 600}},
+            {"type": 5, "timestamp": 1_002, "data": {"tag": "tapedeck.console", "payload": {"level": "log", "args": ["first"], "stack": STACK}}},
+            {"type": 5, "timestamp": 1_003, "data": {"tag": "tapedeck.network", "payload": {
+                "kind": "fetch", "method": "GET", "url": "https://shop.test/api/x", "status": 200, "ok": true,
+                "start": 1_003, "duration_ms": 5, "response_body": BODY}}}
+        ]
+    });
+    let response = app.ingest(batch.to_string(), &[]).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    for needle in [STACK, BODY] {
+        let hits = files_containing(app.dir.path(), needle.as_bytes());
+        assert!(hits.is_empty(), "{needle:?} is readable in {hits:?}");
+    }
+    let cookie = app.login("ada@example.test", "member").await;
+    let timeline = app
+        .get("/api/v1/sessions/s-console/timeline", &cookie)
+        .await;
+    assert_eq!(timeline.status, StatusCode::OK);
+    let text = String::from_utf8_lossy(&timeline.body);
+    assert!(text.contains(STACK) && text.contains(BODY), "{text}");
 }

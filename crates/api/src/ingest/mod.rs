@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use tapedeck_core::limits::{MAX_BATCH_COMPRESSED_BYTES, MAX_BATCH_DECODED_BYTES};
 
 use tapedeck_core::scrub::{scrub_events, scrub_text};
+use tapedeck_core::timeline::sealing::seal_entries;
 use tapedeck_core::{BatchFacts, IngestBatch, extract_facts, parse_batch};
 use tapedeck_store::{BlobOwner, JOB_COMPACT, NewSegment, Project, SegmentOutcome, StoreError};
 
@@ -89,7 +90,7 @@ async fn ingest_batch(
         .acquire_owned()
         .await
         .map_err(|_| ApiError::Internal)?;
-    let prepared = tokio::task::spawn_blocking(move || {
+    let mut prepared = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         prepare(&body, encoding.as_deref())
     })
@@ -111,9 +112,16 @@ async fn ingest_batch(
         "recordings/{}/{}/{}/{:010}.json.zst",
         project.id, prepared.batch.session_id, prepared.batch.window_id, prepared.batch.seq
     );
+    let owner = BlobOwner::of(&project);
+    // Timeline details are recording content: sealed like the blob (docs/SECURITY.md).
+    let sealer = state.recordings.sealer(&owner).await.map_err(|e| {
+        tracing::error!(error = %e, "the organization's data key is unavailable");
+        ApiError::StorageUnavailable
+    })?;
+    seal_entries(&mut prepared.facts.timeline.entries, sealer.as_ref());
     let size_bytes = state
         .recordings
-        .put_sealed(&BlobOwner::of(&project), &blob_key, &prepared.stored)
+        .put_sealed(&owner, &blob_key, &prepared.stored)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, blob.key = %blob_key, "writing an ingest batch failed");

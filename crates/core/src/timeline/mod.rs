@@ -2,7 +2,8 @@
 //! events into searchable rows (`extract`: clicks, navigations, custom events, console calls,
 //! errors, network requests, and the spans of user activity), the caps every stored entry obeys
 //! (`cap`), and what the timeline API computes on read (`rage`: rage clicks, `inactivity`:
-//! inactive spans, `answer`: the sorted, capped answer). Pure: events in, values out.
+//! inactive spans, `answer`: the sorted, capped answer), and the sealing of entry details at rest
+//! (`sealing`). Pure: events in, values out.
 //!
 //! Times stored are epoch milliseconds; the answer speaks the player clock (milliseconds since
 //! the session's first event).
@@ -12,6 +13,7 @@ pub mod cap;
 mod extract;
 pub mod inactivity;
 pub mod rage;
+pub mod sealing;
 
 #[cfg(test)]
 mod tests;
