@@ -121,7 +121,11 @@ async function openSessionPage({ viewport = VIEWPORT, query = '' } = {}) {
   await page.click('button[type=submit]');
   await page.waitForURL(`${server.url}/`);
   await page.goto(`${server.url}/sessions/${sessionId}${query}`);
-  await page.waitForFunction(() => window.tapedeck?.player);
+  try {
+    await page.waitForFunction(() => window.tapedeck?.player);
+  } catch (error) {
+    throw new Error(`no window.tapedeck.player on ${page.url()}: ${error.message}`);
+  }
   await page.evaluate(() => window.tapedeck.player.ready);
   await page.locator('.inspector__tab').first().waitFor();
   return page;
@@ -267,6 +271,43 @@ test('"Copy link" puts a ?t= link on the clipboard that opens the session there'
   await page.goto(link);
   await page.evaluate(() => window.tapedeck.player.ready);
   assert.equal(Math.round(await currentTime(page)), at, 'the link opens the replay at that moment');
+  await page.context().close();
+});
+
+test('scrolling a list stops it following the playhead until "Follow" is on again', async () => {
+  const page = await openSessionPage({ viewport: { width: 1440, height: 600 } });
+  const list = page.locator('#inspector-events .irows');
+  const follow = page.locator('#inspector-events .follow');
+  // Open one entry's JSON so the list is taller than its box.
+  const kaput = entry((e) => e.kind === 'error' && e.label.includes('kaput'));
+  await page.locator(`#inspector-events .irow[data-id="${kaput.id}"] .irow__main`).click();
+  await poll('a scrollable list', () => list.evaluate((el) => el.scrollHeight > el.clientHeight + 40));
+  const first = timeline.entries[0];
+  await page.evaluate(() => window.tapedeck.player.seek(0));
+  await poll('the first entry current', async () => (await page.locator('#inspector-events .irow[data-current]').getAttribute('data-id')) === first.id);
+  assert.equal(await follow.getAttribute('aria-pressed'), 'true');
+
+  await list.hover();
+  await page.mouse.wheel(0, 400);
+  await poll('following switched off', async () => (await follow.getAttribute('aria-pressed')) === 'false');
+  await poll('the list scrolled', () => list.evaluate((el) => el.scrollTop > 0));
+  const scrolled = await list.evaluate((el) => el.scrollTop);
+  const last = timeline.entries.filter((e) => e.kind !== 'note').at(-1);
+  await page.evaluate((ms) => window.tapedeck.player.seek(ms), last.at);
+  await poll('a later entry current', async () => (await page.locator('#inspector-events .irow[data-current]').getAttribute('data-id')) !== first.id);
+  await page.evaluate(() => window.tapedeck.player.seek(0));
+  await poll('the first entry current again', async () => (await page.locator('#inspector-events .irow[data-current]').getAttribute('data-id')) === first.id);
+  assert.equal(await list.evaluate((el) => el.scrollTop), scrolled, 'the list stays where the user put it');
+
+  await follow.click();
+  assert.equal(await follow.getAttribute('aria-pressed'), 'true');
+  await poll('the current entry back in view', () =>
+    page.locator('#inspector-events .irow[data-current]').evaluate((row) => {
+      const box = row.parentElement.getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      return r.top >= box.top && r.bottom <= box.bottom;
+    }),
+  );
   await page.context().close();
 });
 

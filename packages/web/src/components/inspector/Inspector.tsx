@@ -1,5 +1,5 @@
-//! The session page's inspector: tabs Events | Console | Network | Info beside the player. The
-//! panels stay mounted while hidden, so filters, scroll positions and open details survive a
+//! The session page's inspector: tabs Events | Console | Network | Info beside the player. A
+//! panel stays mounted once opened, so filters, scroll positions and open details survive a
 //! switch of tabs. Tab badges count errors and failed requests, so trouble shows at a glance.
 
 import type { ComponentChildren } from 'preact';
@@ -56,6 +56,13 @@ function TimelineState({ timeline, what, onRetry }: { timeline: Loadable<Timelin
 export function Inspector(props: InspectorProps) {
   const { timeline, entries, playhead, onSeek } = props;
   const [tab, setTab] = useState<InspectorTab>('events');
+  // A panel is built the first time its tab opens (a long session's lists cost something to
+  // build), then kept.
+  const [opened, setOpened] = useState<ReadonlySet<InspectorTab>>(() => new Set(['events']));
+  const open = (id: InspectorTab): void => {
+    setTab(id);
+    if (!opened.has(id)) setOpened(new Set([...opened, id]));
+  };
   const ready = timeline.status === 'ready';
   const badges = useMemo(() => {
     const errors = consoleRows(entries).filter((r) => r.level === 'error').length;
@@ -78,7 +85,7 @@ export function Inspector(props: InspectorProps) {
   );
   const panel = (id: InspectorTab, what: string, body: () => ComponentChildren) => (
     <div role="tabpanel" id={`inspector-${id}`} aria-labelledby={`inspector-tab-${id}`} class="inspector__panel" hidden={tab !== id}>
-      {ready ? body() : <TimelineState timeline={timeline} what={what} onRetry={props.onRetryTimeline} />}
+      {!opened.has(id) ? null : ready ? body() : <TimelineState timeline={timeline} what={what} onRetry={props.onRetryTimeline} />}
     </div>
   );
 
@@ -95,7 +102,7 @@ export function Inspector(props: InspectorProps) {
             aria-selected={tab === t.id}
             class={`inspector__tab${tab === t.id ? ' inspector__tab--on' : ''}`}
             onMouseDown={keepFocus}
-            onClick={() => setTab(t.id)}
+            onClick={() => open(t.id)}
           >
             {t.label}
             {(badges[t.id] ?? 0) > 0 && <span class="tab-badge">{badges[t.id]}</span>}
