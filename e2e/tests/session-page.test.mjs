@@ -276,7 +276,7 @@ test('"Copy link" puts a ?t= link on the clipboard that opens the session there'
 
 test('scrolling a list stops it following the playhead until "Follow" is on again', async () => {
   const page = await openSessionPage({ viewport: { width: 1440, height: 600 } });
-  const list = page.locator('#inspector-events .irows');
+  const list = page.locator('#inspector-events .irows-scroll');
   const follow = page.locator('#inspector-events .follow');
   // Open one entry's JSON so the list is taller than its box.
   const kaput = entry((e) => e.kind === 'error' && e.label.includes('kaput'));
@@ -303,7 +303,7 @@ test('scrolling a list stops it following the playhead until "Follow" is on agai
   assert.equal(await follow.getAttribute('aria-pressed'), 'true');
   await poll('the current entry back in view', () =>
     page.locator('#inspector-events .irow[data-current]').evaluate((row) => {
-      const box = row.parentElement.getBoundingClientRect();
+      const box = row.closest('.irows-scroll').getBoundingClientRect();
       const r = row.getBoundingClientRect();
       return r.top >= box.top && r.bottom <= box.bottom;
     }),

@@ -1,12 +1,13 @@
 //! The Console tab: the page's console output and uncaught errors, by level, searchable, with
 //! collapsible stack traces; a click seeks to the line.
 
-import { useMemo, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
 import { CONSOLE_LEVELS, consoleRows, filterConsole, levelCounts, type ConsoleLevel } from '../../inspector/console-rows.ts';
 import type { Playhead } from '../../inspector/playhead.ts';
 import type { TimelineEntry } from '../../inspector/timeline.ts';
 import { Link } from '../Link.tsx';
-import { Chip, Clock, FollowToggle, keepFocus, PanelMessage, SearchField, Toolbar } from './parts.tsx';
+import { Chip, Clock, FollowToggle, keepFocus, PanelMessage, RowScroller, SearchField, Toolbar } from './parts.tsx';
 import { useFollow } from './use-follow.ts';
 
 const LEVEL_LABELS: Record<ConsoleLevel, string> = { error: 'Errors', warn: 'Warnings', info: 'Info', log: 'Logs', debug: 'Debug' };
@@ -28,8 +29,8 @@ export function ConsolePanel({
   const counts = useMemo(() => levelCounts(rows), [rows]);
   const shown = useMemo(() => filterConsole(rows, levels, search), [rows, levels, search]);
   const times = useMemo(() => shown.map((r) => r.at), [shown]);
-  const list = useRef<HTMLOListElement>(null);
-  const { follow, setFollow } = useFollow(list, times, playhead, active);
+  const following = useFollow(times, playhead, active);
+  const { follow, setFollow, win } = following;
 
   const toggle = (level: ConsoleLevel): void => {
     const next = new Set(levels);
@@ -72,8 +73,9 @@ export function ConsolePanel({
           </button>
         </PanelMessage>
       )}
-      <ol ref={list} class="irows irows--console" aria-label="Console" hidden={shown.length === 0}>
-        {shown.map((row) => (
+      <RowScroller follow={following} total={shown.length} hidden={shown.length === 0}>
+      <ol ref={following.listRef as RefObject<HTMLOListElement>} class="irows irows--console" aria-label="Console">
+        {shown.slice(win.start, win.end).map((row) => (
           <li key={row.id} class={`irow irow--level-${row.level}`} data-id={row.id}>
             <button type="button" class="irow__main" onMouseDown={keepFocus} onClick={() => onSeek(row.at)}>
               <Clock ms={row.at} />
@@ -96,6 +98,7 @@ export function ConsolePanel({
           </li>
         ))}
       </ol>
+      </RowScroller>
     </div>
   );
 }

@@ -1,11 +1,12 @@
 //! The Events tab: every timeline entry, filterable by kind; a click seeks there and shows the
 //! entry's details as formatted JSON.
 
-import { useMemo, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
 import { splitUrl } from '../../format.ts';
 import type { Playhead } from '../../inspector/playhead.ts';
 import { filterByKind, isFailedRequest, kindCounts, kindLabel, type TimelineEntry } from '../../inspector/timeline.ts';
-import { Chip, Clock, FollowToggle, JsonView, keepFocus, PanelMessage, Toolbar } from './parts.tsx';
+import { Chip, Clock, FollowToggle, JsonView, keepFocus, PanelMessage, RowScroller, Toolbar } from './parts.tsx';
 import { useFollow } from './use-follow.ts';
 
 /** Whether an entry is shown in red: an error, a failed request, an error-level console line. */
@@ -41,8 +42,8 @@ export function EventsPanel({
   const counts = useMemo(() => kindCounts(entries), [entries]);
   const shown = useMemo(() => filterByKind(entries, hidden), [entries, hidden]);
   const times = useMemo(() => shown.map((e) => e.at), [shown]);
-  const list = useRef<HTMLOListElement>(null);
-  const { follow, setFollow } = useFollow(list, times, playhead, active);
+  const following = useFollow(times, playhead, active);
+  const { follow, setFollow, win } = following;
 
   const toggle = (kind: string): void => {
     const next = new Set(hidden);
@@ -75,8 +76,9 @@ export function EventsPanel({
           </button>
         </PanelMessage>
       )}
-      <ol ref={list} class="irows" aria-label="Events" hidden={shown.length === 0}>
-        {shown.map((entry) => {
+      <RowScroller follow={following} total={shown.length} hidden={shown.length === 0}>
+      <ol ref={following.listRef as RefObject<HTMLOListElement>} class="irows" aria-label="Events">
+        {shown.slice(win.start, win.end).map((entry) => {
           const open = entry.id === selected;
           const detail = detailOf(entry);
           return (
@@ -107,6 +109,7 @@ export function EventsPanel({
           );
         })}
       </ol>
+      </RowScroller>
     </div>
   );
 }

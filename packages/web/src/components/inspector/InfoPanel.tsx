@@ -1,7 +1,8 @@
 //! The Info tab: who the user was, on what, the pages they visited (a click seeks there), tabs,
 //! tags, the linked support ticket, and the session's notes.
 
-import { useMemo, useRef } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import { useMemo } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { Session } from '../../api.ts';
 import { browserLabel, formatCount, formatDateTime, formatDuration, relativeTime, splitUrl } from '../../format.ts';
@@ -25,14 +26,14 @@ function Field({ label, children }: { label: string; children: ComponentChildren
 function UrlHistory({ session, entries, playhead, active, onSeek }: InfoProps & { session: Session }) {
   const visits = useMemo(() => urlHistory(entries, session.urls, session.started_at), [entries, session]);
   const times = useMemo(() => visits.map((v) => v.at), [visits]);
-  const list = useRef<HTMLOListElement>(null);
-  useFollow(list, times, playhead, active);
+  // The panel scrolls as a whole; this list is only marked (and cut when it is very long).
+  const { listRef, win } = useFollow(times, playhead, active);
   return (
     <section class="info__section">
       <h3>Pages ({formatCount(visits.length || session.page_views)})</h3>
       {visits.length === 0 && <p class="muted small">{session.first_url || 'No pages recorded.'}</p>}
-      <ol ref={list} class="visits">
-        {visits.map((visit, i) => {
+      <ol ref={listRef as RefObject<HTMLOListElement>} class="visits">
+        {visits.slice(win.start, win.end).map((visit, i) => {
           const parts = splitUrl(visit.url);
           return (
             <li key={`${i}-${visit.url}`} class="visit">

@@ -2,6 +2,7 @@
 //! failed), duration and size; filters by status class and text; a click seeks to the request
 //! and opens its details.
 
+import type { RefObject } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   filterNetwork,
@@ -20,7 +21,7 @@ import type { Playhead } from '../../inspector/playhead.ts';
 import type { TimelineEntry } from '../../inspector/timeline.ts';
 import { Link } from '../Link.tsx';
 import { NetworkDetail } from './NetworkDetail.tsx';
-import { Chip, FollowToggle, keepFocus, PanelMessage, SearchField, Toolbar } from './parts.tsx';
+import { Chip, FollowToggle, keepFocus, PanelMessage, RowScroller, SearchField, Toolbar } from './parts.tsx';
 import { useFollow } from './use-follow.ts';
 
 const ALL_CLASSES: readonly StatusClass[] = [...STATUS_CLASSES, 'other'];
@@ -71,8 +72,8 @@ export function NetworkPanel({
     for (const row of rows) c[statusClass(row)]++;
     return c;
   }, [rows]);
-  const list = useRef<HTMLOListElement>(null);
-  const { follow, setFollow } = useFollow(list, times, playhead, active);
+  const following = useFollow(times, playhead, active);
+  const { follow, setFollow, win } = following;
   const detail = selected === null ? null : (rows.find((r) => r.id === selected) ?? null);
 
   const toggle = (c: StatusClass): void => {
@@ -132,8 +133,9 @@ export function NetworkPanel({
           <span class="num">Size</span>
           <span>Waterfall</span>
         </div>
-        <ol ref={list} class="irows irows--net" aria-label="Network requests">
-          {shown.map((row) => {
+        <RowScroller follow={following} total={shown.length}>
+        <ol ref={following.listRef as RefObject<HTMLOListElement>} class="irows irows--net" aria-label="Network requests">
+          {shown.slice(win.start, win.end).map((row) => {
             const url = shortUrl(row.url);
             const bar = waterfallBar(row, scale);
             return (
@@ -163,6 +165,7 @@ export function NetworkPanel({
             );
           })}
         </ol>
+        </RowScroller>
         {/* Same grid as the rows, so the playhead line runs down the waterfall column. */}
         <div class="net__overlay" aria-hidden="true">
           <div class="net__grid">

@@ -1,7 +1,8 @@
 //! Small pieces the inspector panels share: chips, the search field, the follow toggle, panel
 //! messages (loading, empty, error) and the JSON view.
 
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, RefObject } from 'preact';
+import type { Follow } from './use-follow.ts';
 import { formatOffset } from '../../format.ts';
 import { jsonTokens } from '../../inspector/json-tokens.ts';
 
@@ -83,6 +84,41 @@ export function FollowToggle({ follow, onChange }: { follow: boolean; onChange(o
       <span class="follow__dot" aria-hidden="true" />
       Follow
     </button>
+  );
+}
+
+/**
+ * The scrolling box around a panel's rows: the rows of the window (`useFollow`), with buttons
+ * for the rows before and after it when a long list is cut.
+ */
+export function RowScroller({
+  follow,
+  total,
+  hidden,
+  class: className,
+  children,
+}: {
+  follow: Follow;
+  total: number;
+  hidden?: boolean;
+  class?: string;
+  children: ComponentChildren;
+}) {
+  const { win, page, scrollerRef } = follow;
+  return (
+    <div ref={scrollerRef as RefObject<HTMLDivElement>} class={`irows-scroll${className ? ` ${className}` : ''}`} hidden={hidden}>
+      {win.start > 0 && (
+        <button type="button" class="irows__more" onMouseDown={keepFocus} onClick={() => page(-1)}>
+          Show earlier entries ({win.start.toLocaleString('en-US')} more)
+        </button>
+      )}
+      {children}
+      {win.end < total && (
+        <button type="button" class="irows__more" onMouseDown={keepFocus} onClick={() => page(1)}>
+          Show later entries ({(total - win.end).toLocaleString('en-US')} more)
+        </button>
+      )}
+    </div>
   );
 }
 

@@ -1,7 +1,8 @@
 //! Keeps a panel's list in step with the playhead: the row at or before the current time is
 //! marked (`data-current`), the rows after it too (`data-future`, dimmed: not happened yet), and
 //! the current row is kept in view — unless the user is scrolling the list themselves, which
-//! switches "follow" off until they switch it back on.
+//! switches "follow" off until they switch it back on. Long lists render a window of rows
+//! (inspector/row-window.ts) that moves with the playhead while following.
 //!
 //! The marks are set on the DOM directly rather than through a render: the playhead moves many
 //! times a second, and re-rendering thousands of rows for a few changed attributes is wasted
@@ -12,42 +13,73 @@
 import type { RefObject } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { lastAtOrBefore, type Playhead } from '../../inspector/playhead.ts';
+import { needsMove, shiftWindow, windowAround, type RowWindow } from '../../inspector/row-window.ts';
 
 export interface Follow {
   follow: boolean;
   setFollow(on: boolean): void;
+  /** The rows to render: `items.slice(win.start, win.end)`. */
+  win: RowWindow;
+  /** Shows rows before (`-1`) or after (`1`) the window; stops following. */
+  page(direction: -1 | 1): void;
+  /** The element whose children are the rendered rows. */
+  listRef: RefObject<HTMLElement>;
+  /** The element that scrolls (the list itself, or a wrapper around it). */
+  scrollerRef: RefObject<HTMLElement>;
 }
 
-/** Scrolls `list` so `row` is visible, centring it when it was out of view. */
-function reveal(list: HTMLElement, row: HTMLElement): void {
-  const l = list.getBoundingClientRect();
+/** Scrolls `scroller` so `row` is visible, centring it when it was out of view. */
+function reveal(scroller: HTMLElement, row: HTMLElement): void {
+  const l = scroller.getBoundingClientRect();
   const r = row.getBoundingClientRect();
   if (l.height === 0) return; // hidden panel
   if (r.top >= l.top && r.bottom <= l.bottom) return;
-  list.scrollTop += r.top - l.top - (l.height - Math.min(r.height, l.height)) / 2;
+  scroller.scrollTop += r.top - l.top - (l.height - Math.min(r.height, l.height)) / 2;
 }
 
 const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown']);
 
 /**
- * Marks and follows the current row of `listRef` (whose children are the rows, in the order of
- * `times`). `active`: the panel is shown (a hidden panel is revealed when it becomes visible).
+ * Follows the playhead over rows at `times` (sorted). `active`: the panel is shown (a hidden
+ * panel is revealed when it becomes visible).
  */
-export function useFollow(listRef: RefObject<HTMLElement>, times: readonly number[], playhead: Playhead, active: boolean): Follow {
+export function useFollow(times: readonly number[], playhead: Playhead, active: boolean): Follow {
+  const listRef = useRef<HTMLElement>(null);
+  const scrollerRef = useRef<HTMLElement>(null);
   const [follow, setFollowState] = useState(true);
   const followRef = useRef(follow);
   followRef.current = follow;
+  const [, rerender] = useState(0);
+  // The window belongs to one list of times: new times (a filter changed) get a fresh window.
+  const winRef = useRef<{ times: readonly number[]; win: RowWindow } | null>(null);
+  if (winRef.current?.times !== times) {
+    winRef.current = { times, win: windowAround(lastAtOrBefore(times, playhead.get()), times.length) };
+  }
+  const win = winRef.current.win;
+  const setWin = useCallback(
+    (next: RowWindow) => {
+      winRef.current = { times, win: next };
+      rerender((n) => n + 1);
+    },
+    [times],
+  );
   const marked = useRef<{ index: number; row: Element | null }>({ index: -2, row: null });
 
   const apply = useCallback(
     (force: boolean): void => {
       const list = listRef.current;
-      if (!list) return;
-      const index = lastAtOrBefore(times, playhead.get());
-      const row = index >= 0 ? (list.children[index] ?? null) : null;
+      const current = winRef.current;
+      if (!list || !current) return;
+      const overall = lastAtOrBefore(times, playhead.get());
+      if (followRef.current && needsMove(overall, current.win, times.length)) {
+        setWin(windowAround(overall, times.length));
+        return; // the render that follows marks the rows
+      }
+      const index = overall - current.win.start;
+      const rows = list.children;
+      const row = index >= 0 && index < rows.length ? (rows[index] ?? null) : null;
       const before = marked.current;
       if (!force && index === before.index && row === before.row) return;
-      const rows = list.children;
       if (force) {
         for (const old of list.querySelectorAll(':scope > [data-current]')) old.removeAttribute('data-current');
         for (let i = 0; i < rows.length; i++) rows[i]?.toggleAttribute('data-future', i > index);
@@ -59,9 +91,10 @@ export function useFollow(listRef: RefObject<HTMLElement>, times: readonly numbe
       }
       row?.setAttribute('data-current', '');
       marked.current = { index, row };
-      if (followRef.current && row instanceof HTMLElement) reveal(list, row);
+      const scroller = scrollerRef.current ?? list;
+      if (followRef.current && row instanceof HTMLElement) reveal(scroller, row);
     },
-    [listRef, times, playhead],
+    [times, playhead, setWin],
   );
 
   // After every render of the rows (filters change which element is which row), mark again.
@@ -71,10 +104,12 @@ export function useFollow(listRef: RefObject<HTMLElement>, times: readonly numbe
   useEffect(() => {
     let frame = 0;
     const stop = playhead.subscribe(() => {
-      if (frame === 0) frame = requestAnimationFrame(() => {
-        frame = 0;
-        apply(false);
-      });
+      if (frame === 0) {
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          apply(false);
+        });
+      }
     });
     return () => {
       stop();
@@ -87,29 +122,29 @@ export function useFollow(listRef: RefObject<HTMLElement>, times: readonly numbe
 
   // Only the user's own gestures switch following off; the list's programmatic scrolling does not.
   useEffect(() => {
-    const list = listRef.current;
-    if (!list) return;
-    const scrollable = (): boolean => list.scrollHeight > list.clientHeight + 1;
+    const scroller = scrollerRef.current ?? listRef.current;
+    if (!scroller) return;
+    const scrollable = (): boolean => scroller.scrollHeight > scroller.clientHeight + 1;
     const userScrolled = (): void => {
       if (followRef.current && scrollable()) setFollowState(false);
     };
     const onPointerDown = (event: PointerEvent): void => {
-      if (event.target === list) userScrolled(); // the scrollbar: rows cover the rest
+      if (event.target === scroller) userScrolled(); // the scrollbar: rows cover the rest
     };
     const onKey = (event: KeyboardEvent): void => {
       if (SCROLL_KEYS.has(event.key)) userScrolled();
     };
-    list.addEventListener('wheel', userScrolled, { passive: true });
-    list.addEventListener('touchmove', userScrolled, { passive: true });
-    list.addEventListener('pointerdown', onPointerDown);
-    list.addEventListener('keydown', onKey);
+    scroller.addEventListener('wheel', userScrolled, { passive: true });
+    scroller.addEventListener('touchmove', userScrolled, { passive: true });
+    scroller.addEventListener('pointerdown', onPointerDown);
+    scroller.addEventListener('keydown', onKey);
     return () => {
-      list.removeEventListener('wheel', userScrolled);
-      list.removeEventListener('touchmove', userScrolled);
-      list.removeEventListener('pointerdown', onPointerDown);
-      list.removeEventListener('keydown', onKey);
+      scroller.removeEventListener('wheel', userScrolled);
+      scroller.removeEventListener('touchmove', userScrolled);
+      scroller.removeEventListener('pointerdown', onPointerDown);
+      scroller.removeEventListener('keydown', onKey);
     };
-  }, [listRef]);
+  }, []);
 
   const setFollow = useCallback(
     (on: boolean) => {
@@ -119,5 +154,13 @@ export function useFollow(listRef: RefObject<HTMLElement>, times: readonly numbe
     },
     [apply],
   );
-  return { follow, setFollow };
+  const page = useCallback(
+    (direction: -1 | 1) => {
+      followRef.current = false;
+      setFollowState(false);
+      setWin(shiftWindow(winRef.current?.win ?? win, direction, times.length));
+    },
+    [setWin, times, win],
+  );
+  return { follow, setFollow, win, page, listRef, scrollerRef };
 }
