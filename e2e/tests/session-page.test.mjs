@@ -311,6 +311,42 @@ test('scrolling a list stops it following the playhead until "Follow" is on agai
   await page.context().close();
 });
 
+test('a session recorded without capture says how to turn it on; a failed timeline offers a retry', async () => {
+  // The /demo shop records without console or network capture.
+  const shop = await (await browser.newContext()).newPage();
+  await shop.goto(`${server.url}/demo`);
+  await shop.waitForFunction(() => window.Tapedeck?.recorder?.getSessionId());
+  await shop.click('.card:nth-child(1) button.add');
+  const demoId = await shop.evaluate(() => window.Tapedeck.recorder.getSessionId());
+  await shop.evaluate(() => window.Tapedeck.recorder.flush());
+  await shop.context().close();
+  const cookie = await login(server.url);
+  await poll('the demo session stored', async () => (await fetch(`${server.url}/api/v1/sessions/${demoId}/timeline`, { headers: { cookie } })).ok);
+
+  const page = await openSessionPage();
+  let failing = true;
+  await page.route('**/api/v1/sessions/*/timeline*', (route) =>
+    failing
+      ? route.fulfill({ status: 503, json: { error: { code: 'storage_unavailable', message: 'Storage is unavailable right now.' } } })
+      : route.continue(),
+  );
+  await page.goto(`${server.url}/sessions/${demoId}`);
+  await page.evaluate(() => window.tapedeck.player.ready);
+  const events = page.locator('#inspector-events');
+  await events.getByText('The timeline could not be loaded').waitFor();
+  assert.match(await events.textContent(), /Storage is unavailable right now\./);
+  failing = false;
+  await events.getByRole('button', { name: 'Try again' }).click();
+  await events.locator('.irow').first().waitFor();
+
+  await tab(page, 'Console').click();
+  await page.locator('#inspector-console').getByText('No console output was captured').waitFor();
+  assert.match(await page.locator('#inspector-console').textContent(), /captureConsole/);
+  await tab(page, 'Network').click();
+  await page.locator('#inspector-network').getByText('No network requests were captured').waitFor();
+  await page.context().close();
+});
+
 test('on a narrow screen the inspector sits under the player', async () => {
   const page = await openSessionPage({ viewport: { width: 820, height: 1000 } });
   const player = await page.locator('.replay-frame').boundingBox();

@@ -1,7 +1,7 @@
 //! One request in detail: general facts, request and response headers, and the bodies the
 //! recorder captured (pretty-printed when they are JSON).
 
-import { formatClock } from '@tapedeck/player/src/time-format.ts';
+import { formatOffset } from '../../format.ts';
 import type { ComponentChildren } from 'preact';
 import { headerValue, readBody } from '../../inspector/json-tokens.ts';
 import { formatBytes, formatMs, type NetworkRow } from '../../inspector/network-rows.ts';
@@ -52,7 +52,7 @@ export function NetworkDetail({ row, onClose, onSeek }: { row: NetworkRow; onClo
     [
       'Started',
       <button type="button" class="link-button" onMouseDown={keepFocus} onClick={() => onSeek(row.start)}>
-        {formatClock(row.start)}
+        {formatOffset(row.start)}
       </button>,
     ],
     ['Duration', formatMs(row.durationMs)],
