@@ -19,9 +19,10 @@
  * - seek range (long sessions): GET …/events?from&to at 10/50/90/100 % and 20 seeded random
  *   positions, beside the whole session (bench/lib/seek-range.mjs).
  *
- * `node bench/storage.mjs [--quick] [--write] [--json FILE]` runs this part alone (TAPEDECK_BIN
- * picks the server binary) and prints its section; `--write` also puts it into docs/BENCHMARKS.md
- * in place of the previous storage section, `--json` saves the raw figures. `bench/run.mjs` runs it as part of `make bench`.
+ * `node bench/storage.mjs [--quick] [--write] [--json FILE] [--render FILE]` runs this part alone
+ * (TAPEDECK_BIN picks the server binary) and prints its section; `--write` also puts it into
+ * docs/BENCHMARKS.md in place of the previous storage section; `--json` saves the figures and
+ * `--render` renders saved figures again instead of measuring. `bench/run.mjs` runs it as part of `make bench`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -264,22 +265,35 @@ export function spliceStorageSection(markdown, section) {
   return at < 0 ? `${markdown.trimEnd()}\n\n${section}` : `${markdown.slice(0, at)}\n${section}${markdown.slice(at)}`;
 }
 
+/** The value after `flag` on the command line, or null. */
+function option(flag) {
+  const at = process.argv.indexOf(flag);
+  return at > 0 && process.argv[at + 1] && !process.argv[at + 1].startsWith('--') ? process.argv[at + 1] : null;
+}
+
 async function main() {
   const quick = process.argv.includes('--quick');
   const started = Date.now();
   const log = (line) => console.error(`[storage ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   const { renderStorage } = await import('./report.mjs');
-  const result = await withTimeout('the storage benchmark', quick ? 5 * 60_000 : 60 * 60_000, runStorage({ quick, log }));
-  const section = renderStorage({
-    ...result,
-    date: new Date().toISOString(),
-    command: `node bench/storage.mjs${quick ? ' --quick' : ''}`,
-    durationS: (Date.now() - started) / 1000,
-    machine: machine(),
-  });
+  let figures;
+  if (option('--render')) {
+    // Re-renders saved figures (after a change to the report's text), without measuring again.
+    figures = JSON.parse(readFileSync(option('--render'), 'utf8'));
+  } else {
+    const result = await withTimeout('the storage benchmark', quick ? 5 * 60_000 : 60 * 60_000, runStorage({ quick, log }));
+    const binary = process.env.TAPEDECK_BIN ? `TAPEDECK_BIN=${process.env.TAPEDECK_BIN} ` : '';
+    figures = {
+      ...result,
+      date: new Date().toISOString(),
+      command: `${binary}node bench/storage.mjs${quick ? ' --quick' : ''}`,
+      durationS: (Date.now() - started) / 1000,
+      machine: machine(),
+    };
+  }
+  const section = renderStorage(figures);
   console.log(section);
-  const json = process.argv.indexOf('--json');
-  if (json > 0 && process.argv[json + 1]) writeFileSync(process.argv[json + 1], JSON.stringify(result, null, 1));
+  if (option('--json')) writeFileSync(option('--json'), JSON.stringify(figures, null, 1));
   if (process.argv.includes('--write')) {
     const path = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
     writeFileSync(path, spliceStorageSection(readFileSync(path, 'utf8'), section));
