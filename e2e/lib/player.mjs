@@ -1,18 +1,50 @@
-// Opens a session's replay as a support agent would: log in through the web app, then the
-// embed view (`?embed=1`, the replay alone at its recorded size), waiting for the first frame.
+// Opening replays in the web app as a support agent would, and generated long sessions posted
+// to a real server (bench/lib/generate-session.mjs), for the player's tests.
+import { gzipSync } from 'node:zlib';
+import { generateBatches } from '../../bench/lib/generate-session.mjs';
 import { OWNER_EMAIL, OWNER_PASSWORD } from './server.mjs';
+
+/** Logs `page` in through the web app's form. */
+export async function logIn(page, serverUrl) {
+  await page.goto(`${serverUrl}/login`);
+  await page.fill('input[type=email]', OWNER_EMAIL);
+  await page.fill('input[type=password]', OWNER_PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${serverUrl}/`);
+}
 
 /** Returns the player page, with `window.tapedeck.player` ready. */
 export async function openEmbeddedReplay(browser, serverUrl, sessionId) {
   const viewer = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   const player = await viewer.newPage();
-  await player.goto(`${serverUrl}/login`);
-  await player.fill('input[type=email]', OWNER_EMAIL);
-  await player.fill('input[type=password]', OWNER_PASSWORD);
-  await player.click('button[type=submit]');
-  await player.waitForURL(`${serverUrl}/`);
+  await logIn(player, serverUrl);
   await player.goto(`${serverUrl}/sessions/${sessionId}?embed=1`);
   await player.waitForFunction(() => window.tapedeck?.player);
   await player.evaluate(() => window.tapedeck.player.ready);
   return player;
+}
+
+/**
+ * Generates a session (options of `generateBatches`; it ends a minute ago, so retention never
+ * sees it as old), posts its batches gzipped to the server's ingest endpoint and returns
+ * `{ sessionId, windowId, startMs, events }` (`events`: every event, in order).
+ */
+export async function ingestGeneratedSession(server, options) {
+  const startMs = Date.now() - options.minutes * 60_000 - 60_000;
+  const batches = [...generateBatches({ ...options, startMs })];
+  const events = batches.flatMap((b) => b.events);
+  let next = 0;
+  const post = async () => {
+    while (next < batches.length) {
+      const body = gzipSync(JSON.stringify(batches[next++]));
+      const response = await fetch(`${server.url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-tapedeck-project': server.ingestKey },
+        body,
+      });
+      if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, post));
+  return { sessionId: batches[0].session_id, windowId: batches[0].window_id, startMs, events };
 }

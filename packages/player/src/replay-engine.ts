@@ -13,6 +13,7 @@ import { lastIndexAtOrBefore } from './event-lookup.ts';
 import { keyframeIndices } from './keyframes.ts';
 import { safeLastPlayed } from './last-played.ts';
 import { isScriptFreeSandbox } from './sandbox-policy.ts';
+import { scrollOffsetsAt } from './scroll-positions.ts';
 
 /** The tag of the edge event; the player never shows or returns it. */
 export const EDGE_TAG = 'tapedeck.player.edge';
@@ -72,6 +73,14 @@ export function countMutations(events: readonly eventWithTime[], fromEpoch: numb
     if (e.type === EventType.IncrementalSnapshot && (e.data as { source?: unknown }).source === IncrementalSource.Mutation) count++;
   }
   return count;
+}
+
+function scrollTop(target: Window | Element): number {
+  return 'scrollY' in target ? target.scrollY : target.scrollTop;
+}
+
+function scrollLeft(target: Window | Element): number {
+  return 'scrollX' in target ? target.scrollX : target.scrollLeft;
 }
 
 function edgeEvent(timestamp: number): eventWithTime {
@@ -202,14 +211,33 @@ export class ReplayEngine {
     this.live = false;
     if (playing) this.replayer.play(offset);
     else this.replayer.pause(offset);
+    this.restoreScroll(target);
     this.live = playing;
     this.hooks.onSeeked?.();
   }
 
-  /** Stops playback where it is. */
+  /** Sets every scrolled node to its recorded offset at `ms` (see scroll-positions.ts). */
+  private restoreScroll(ms: number): void {
+    const mirror = this.replayer.getMirror();
+    const win = this.replayer.iframe.contentWindow;
+    for (const { id, x, y } of scrollOffsetsAt(this.events, this.originMs + ms)) {
+      const node = mirror.getNode(id);
+      const target = node && node.nodeType === 9 ? win : node && node.nodeType === 1 ? (node as Element) : null;
+      if (target && (Math.abs(scrollTop(target) - y) > 0.5 || Math.abs(scrollLeft(target) - x) > 0.5)) {
+        target.scrollTo({ left: x, top: y, behavior: 'instant' });
+      }
+    }
+  }
+
+  /**
+   * Stops playback where it is. Scroll offsets are set to the recorded ones at once: playback
+   * scrolls smoothly, and at high speed an animation may still be on its way.
+   */
   pause(): void {
     this.live = false;
+    const ms = this.currentTime();
     this.replayer.pause();
+    this.restoreScroll(ms);
   }
 
   setSpeed(speed: number): void {

@@ -12,6 +12,7 @@ import {
   fullView,
   isZoomed,
   layoutMarkers,
+  MARKER_PRIORITY,
   MIN_VIEW_MS,
   panView,
   toFraction,
@@ -24,6 +25,8 @@ import type { InactiveSpan, MarkerKind, TimelineMarker } from './types.ts';
 
 /** Markers closer than this on screen are drawn as one. */
 const MARKER_GAP_PX = 7;
+/** The track's inset on each side: half the scrubber's thumb (player.css). */
+const TRACK_INSET_PX = 7;
 /** How many labels a marker's tooltip lists before "and N more". */
 const TOOLTIP_LINES = 4;
 
@@ -42,6 +45,11 @@ export const MARKER_NAMES: Record<MarkerKind, string> = {
 /** Returns the human name of a marker kind; kinds this player does not know keep their own. */
 export function markerName(kind: string): string {
   return (MARKER_NAMES as Record<string, string>)[kind] ?? kind.replace(/_/g, ' ');
+}
+
+function rank(kind: string): number {
+  const i = (MARKER_PRIORITY as readonly string[]).indexOf(kind);
+  return i < 0 ? MARKER_PRIORITY.length : i;
 }
 
 /** What the bar asks the player to do. */
@@ -166,14 +174,15 @@ export function createTimelineBar(doc: Document, intents: TimelineIntents): Time
         button.type = 'button';
         button.tabIndex = -1; // shift+←/→ reach markers from the keyboard; 200 tab stops would not help
         button.style.left = percent(group.x);
-        const first = group.markers[0];
+        // The group speaks for its most important marker: the kind it is drawn in.
+        const lead = group.markers.find((m) => m.kind === group.kind) ?? group.markers[0];
         const more = group.markers.length > 1 ? ` (+${group.markers.length - 1} more)` : '';
-        button.setAttribute('aria-label', `${markerName(first.kind)}: ${first.label} at ${formatClock(first.at)}${more}`);
+        button.setAttribute('aria-label', `${markerName(lead.kind)}: ${lead.label} at ${formatClock(lead.at)}${more}`);
         button.dataset.kind = group.kind;
-        button.dataset.at = String(first.at);
+        button.dataset.at = String(lead.at);
         button.addEventListener('pointerenter', () => showMarkerTip(group));
         button.addEventListener('pointerleave', hideTip);
-        button.addEventListener('click', () => intents.onSeek(first.at));
+        button.addEventListener('click', () => intents.onSeek(lead.at));
         return button;
       }),
     );
@@ -198,15 +207,18 @@ export function createTimelineBar(doc: Document, intents: TimelineIntents): Time
     renderView();
   };
 
+  /** Shows the tooltip over `fraction` of the track, kept inside the bar. */
   function placeTip(fraction: number): void {
     tooltip.hidden = false;
     const width = main.clientWidth;
-    const x = Math.min(Math.max(fraction * width, 60), Math.max(60, width - 60));
-    tooltip.style.left = `${x}px`;
+    const tip = tooltip.offsetWidth;
+    const x = TRACK_INSET_PX + fraction * (width - 2 * TRACK_INSET_PX);
+    tooltip.style.left = `${Math.round(Math.min(Math.max(0, x - tip / 2), Math.max(0, width - tip)))}px`;
   }
   function showMarkerTip(group: MarkerGroup): void {
     hoverGroup = group;
-    const lines = group.markers.slice(0, TOOLTIP_LINES).map((m) => {
+    const shown = [...group.markers].sort((a, b) => rank(a.kind) - rank(b.kind) || a.at - b.at).slice(0, TOOLTIP_LINES);
+    const lines = shown.map((m) => {
       const row = el(doc, 'div', `td-timeline__tip-row td-timeline__tip-row--${m.kind}`);
       const time = el(doc, 'span', 'td-timeline__tip-time');
       time.textContent = formatClock(m.at);
