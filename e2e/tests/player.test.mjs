@@ -4,13 +4,16 @@
 // at that time); playing at 16× loads ahead; keyboard shortcuts, the timeline bar (click, markers,
 // tooltip, zoom), the speed menu and every method of `window.tapedeck.player` work.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { PNG } from 'pngjs';
 
 import { launch } from '../lib/browser.mjs';
-import { ingestGeneratedSession, logIn } from '../lib/player.mjs';
+import { ingestGeneratedSession, logIn, openEmbeddedReplay } from '../lib/player.mjs';
 import { login, startServer } from '../lib/server.mjs';
+import { serveDirectory } from '../lib/static-server.mjs';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const VIEWPORT = { width: 1440, height: 900 };
@@ -336,4 +339,82 @@ test('window.tapedeck.player: ready, getDuration, seek, getCurrentTime, getEvent
   await waitForFrame(page, shortAt, expectedAt(short, shortAt));
   assert.deepEqual(page.problems, []);
   await page.context().close();
+});
+
+/** A page that draws on a canvas, recorded with `recordCanvas` (served from a temp dir). */
+const CANVAS_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Canvas</title></head>
+<body style="margin:0">
+<canvas id="c" width="120" height="40" style="display:block"></canvas>
+<script>
+  const ctx = document.getElementById('c').getContext('2d');
+  ctx.fillStyle = 'rgb(255, 0, 0)';
+  ctx.fillRect(0, 0, 40, 40);
+  window.draw = (color, x) => { ctx.fillStyle = color; ctx.fillRect(x, 0, 40, 40); };
+</script>
+<script src="{{TAPEDECK}}/sdk/tapedeck.js"></script>
+<script>Tapedeck.recorder = Tapedeck.init({ projectKey: '{{INGEST_KEY}}', endpoint: '{{TAPEDECK}}', privacy: 'balanced', recordCanvas: true });</script>
+</body></html>`;
+
+/** The colour of the pixel at (x, y) of a PNG screenshot. */
+function pixel(png, x, y) {
+  const i = (png.width * y + x) * 4;
+  return [png.data[i], png.data[i + 1], png.data[i + 2]];
+}
+
+test('a recorded canvas shows what was drawn on it by the moment seeked to, scripts still off', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tapedeck-canvas-'));
+  writeFileSync(join(dir, 'index.html'), CANVAS_PAGE);
+  const site = await serveDirectory(dir, { '{{TAPEDECK}}': server.url, '{{INGEST_KEY}}': server.ingestKey });
+  try {
+    const live = await (await browser.newContext({ viewport: { width: 400, height: 200 } })).newPage();
+    await live.goto(site.url);
+    await live.waitForFunction(() => window.Tapedeck?.recorder?.getSessionId());
+    await live.waitForTimeout(600);
+    await live.evaluate(() => window.draw('rgb(0, 0, 255)', 40));
+    await live.waitForTimeout(600);
+    const blueAt = await live.evaluate(() => Date.now());
+    await live.waitForTimeout(600);
+    await live.evaluate(() => window.draw('rgb(0, 160, 0)', 80));
+    await live.waitForTimeout(600);
+    const sessionId = await live.evaluate(() => window.Tapedeck.recorder.getSessionId());
+    await live.evaluate(() => window.Tapedeck.recorder.flush());
+    await live.context().close();
+
+    const { events } = await (await fetch(`${server.url}/api/v1/sessions/${sessionId}/events`, { headers: { cookie } })).json();
+    assert.ok(events.some((e) => e.type === 3 && e.data.source === 9), 'the drawing was recorded as canvas mutations');
+    const player = await openEmbeddedReplay(browser, server.url, sessionId);
+    const sandbox = await player.locator('iframe').getAttribute('sandbox');
+    assert.ok(!sandbox.split(/\s+/).includes('allow-scripts'), `sandbox="${sandbox}"`);
+    const canvas = player.frameLocator('iframe').locator('#c');
+    const colours = async () => {
+      const png = PNG.sync.read(await canvas.screenshot());
+      return [pixel(png, 20, 20), pixel(png, 60, 20), pixel(png, 100, 20)].map((c) => c.join(','));
+    };
+    const red = '255,0,0';
+    const blue = '0,0,255';
+    const green = '0,160,0';
+    /** Polls the canvas until `ok(colours)` or 10 s pass; returns the last colours. */
+    const settle = async (ok) => {
+      const deadline = Date.now() + 10_000;
+      let seen = await colours();
+      while (!ok(seen) && Date.now() < deadline) {
+        await player.waitForTimeout(100);
+        seen = await colours();
+      }
+      return seen;
+    };
+    // Seek to the end, then back to after the blue square and before the green one.
+    await player.evaluate(() => window.tapedeck.player.seek(window.tapedeck.player.getDuration()));
+    await player.evaluate((ms) => window.tapedeck.player.seek(ms), blueAt - events[0].timestamp);
+    const before = await settle(([a, b]) => a === red && b === blue);
+    assert.deepEqual(before.slice(0, 2), [red, blue], 'the snapshot image and the blue square drawn after it');
+    assert.notEqual(before[2], green, 'the green square is not drawn yet');
+    await player.evaluate(() => window.tapedeck.player.seek(window.tapedeck.player.getDuration()));
+    assert.deepEqual(await settle(([, , c]) => c === green), [red, blue, green], 'at the end all three squares show');
+    await player.screenshot({ path: join(ARTIFACTS, 'player-canvas.png') });
+    await player.context().close();
+  } finally {
+    await site.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -10,6 +10,7 @@
 import { Replayer } from '@rrweb/replay';
 import { EventType, IncrementalSource, MouseInteractions, type eventWithTime } from '@rrweb/types';
 import { lastIndexAtOrBefore } from './event-lookup.ts';
+import { CanvasPainter } from './canvas-painter.ts';
 import { keyframeIndices } from './keyframes.ts';
 import { safeLastPlayed } from './last-played.ts';
 import { isScriptFreeSandbox } from './sandbox-policy.ts';
@@ -113,6 +114,7 @@ export class ReplayEngine {
   private live = false;
   private destroyed = false;
   private readonly fixSizeTimer: number;
+  private readonly painter: CanvasPainter;
 
   /**
    * Builds a Replayer in `root` over `events` (sorted, starting at a keyframe or at the window's
@@ -154,8 +156,11 @@ export class ReplayEngine {
     this.replayer.on('finish', () => {
       if (!this.destroyed) hooks.onEdge();
     });
+    this.painter = new CanvasPainter(root.ownerDocument, (id) => this.replayer.getMirror().getNode(id));
     this.replayer.on('event-cast', (event) => {
-      if (this.live && !this.destroyed && !isEdge(event as eventWithTime)) hooks.onLiveCast?.(event as eventWithTime);
+      if (!this.live || this.destroyed || isEdge(event as eventWithTime)) return;
+      this.painter.live(event as eventWithTime);
+      hooks.onLiveCast?.(event as eventWithTime);
     });
     // The Replayer's constructor re-announces its *first* Meta's size on a timer, after the
     // synchronous seek below may have applied a later one: put the right size back after it.
@@ -212,6 +217,7 @@ export class ReplayEngine {
     if (playing) this.replayer.play(offset);
     else this.replayer.pause(offset);
     this.restoreScroll(target);
+    void this.painter.show(this.events, this.originMs + target);
     this.live = playing;
     this.hooks.onSeeked?.();
   }
@@ -309,6 +315,7 @@ export class ReplayEngine {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.painter.destroy();
     (this.replayer.iframe.ownerDocument.defaultView ?? window).clearTimeout(this.fixSizeTimer);
     this.replayer.destroy();
   }
