@@ -284,6 +284,28 @@ test('the timeline: a click on the bar seeks there, a marker shows its label and
   await page.context().close();
 });
 
+test('resting the pointer on the timeline prefetches that range: the click that follows fetches nothing', async () => {
+  const page = await playerPage(long.sessionId, `?t=${5 * MINUTE}`);
+  const seekRequests = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.endsWith('/events') && url.searchParams.has('from')) seekRequests.push(Number(url.searchParams.get('from')));
+  });
+  const duration = await api(page, 'getDuration');
+  const track = await page.locator('.td-timeline__track').boundingBox();
+  const [x, y] = [track.x + track.width * 0.8, track.y + track.height / 2];
+  const prefetched = page.waitForResponse((r) => r.url().includes('/events?') && r.url().includes('from='));
+  await page.mouse.move(x, y);
+  await prefetched;
+  assert.equal(seekRequests.length, 1);
+  assert.ok(Math.abs(seekRequests[0] - duration * 0.8) < duration * 0.01, `prefetched near 80 % (${seekRequests[0]})`);
+  await page.mouse.click(x, y);
+  const at = await now(page);
+  await waitForFrame(page, at, expectedAt(long, at));
+  assert.deepEqual(seekRequests.length, 1, 'the seek used the prefetched range');
+  await page.context().close();
+});
+
 test('the speed menu changes the playback rate', async () => {
   const page = await playerPage(long.sessionId, `?t=${5 * MINUTE}`);
   await page.selectOption('select[aria-label="Playback speed"]', '8');

@@ -12,6 +12,8 @@ import type { InactiveSpan, TimelineMarker } from './types.ts';
 export interface ControlIntents {
   onTogglePlay(): void;
   onSeek(ms: number): void;
+  /** The pointer rests on the timeline at `ms`. */
+  onHover(ms: number): void;
   /** Jumps by `deltaMs` from the current time. */
   onStep(deltaMs: number): void;
   onSpeed(speed: number): void;
@@ -70,7 +72,7 @@ function speedLabel(speed: number): string {
 /** Builds the control bar; the caller appends `element` where it wants it. */
 export function createControls(doc: Document, intents: ControlIntents): Controls {
   const bar = el(doc, 'div', 'td-controls');
-  const timeline = createTimelineBar(doc, { onSeek: (ms) => intents.onSeek(ms) });
+  const timeline = createTimelineBar(doc, { onSeek: (ms) => intents.onSeek(ms), onHover: (ms) => intents.onHover(ms) });
   const top = el(doc, 'div', 'td-controls__timeline');
   top.append(timeline.element, timeline.zoomControls);
 

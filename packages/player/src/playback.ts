@@ -26,6 +26,12 @@ const MAX_EXTRA_RANGES = 6;
 const AHEAD_RETRY_MS = 2_000;
 /** Dropping old events is considered at most this often while playing. */
 const TRIM_EVERY_MS = 1_000;
+/**
+ * Ranges fetched for seeks and prefetches are kept, the newest this many, so a seek back into
+ * one (or to where the pointer rested on the timeline) needs no fetch. Each holds at most the
+ * span from a keyframe to 30 s past its target (about 5½ minutes with 5-minute checkouts).
+ */
+const CACHED_RANGES = 3;
 
 /** What playback reports to the player. */
 export interface PlaybackHooks {
@@ -46,6 +52,12 @@ export interface PlaybackHooks {
   onSeeked(): void;
 }
 
+/** Events a seek fetched, and the span they cover. */
+interface Loaded {
+  events: eventWithTime[];
+  coverage: Coverage;
+}
+
 function isAbort(error: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (error instanceof DOMException && error.name === 'AbortError');
 }
@@ -61,6 +73,8 @@ export class Playback {
   private speed: number;
   private seekJob: AbortController | null = null;
   private aheadJob: AbortController | null = null;
+  private cache: Loaded[] = [];
+  private prefetchJob: { ms: number; request: Promise<Loaded | null>; abort: AbortController } | null = null;
   private aheadFailedAt = -Infinity;
   private lastTrimAt = 0;
   private settledWaiters: (() => void)[] = [];
@@ -136,6 +150,30 @@ export class Playback {
     return t;
   }
 
+  /**
+   * Fetches the range a seek to `ms` would need, ahead of the seek (the pointer rests on the
+   * timeline there), unless it is loaded, cached or being fetched.
+   */
+  prefetch(ms: number): void {
+    const at = clampSeek(ms, this.durationMs);
+    if (this.destroyed || covers(this.coverage, at) || this.cached(at) || this.seekJob) return;
+    if (this.prefetchJob && Math.abs(this.prefetchJob.ms - at) < SEEK_RANGE_MS / 2) return;
+    this.prefetchJob?.abort.abort();
+    const abort = new AbortController();
+    const request = this.load(at, abort.signal).then(
+      (loaded) => {
+        this.remember(loaded);
+        return loaded;
+      },
+      () => null,
+    );
+    const job = { ms: at, request, abort };
+    this.prefetchJob = job;
+    void request.finally(() => {
+      if (this.prefetchJob === job) this.prefetchJob = null;
+    });
+  }
+
   /** Returns the last loaded event at or before `ms`, or null. */
   eventAt(ms: number): eventWithTime | null {
     return this.engine?.eventAt(ms) ?? null;
@@ -151,6 +189,8 @@ export class Playback {
     this.destroyed = true;
     this.seekJob?.abort();
     this.aheadJob?.abort();
+    this.prefetchJob?.abort.abort();
+    this.cache = [];
     this.engine?.destroy();
     this.engine = null;
     this.settle();
@@ -188,6 +228,30 @@ export class Playback {
     return { events, coverage };
   }
 
+  private remember(loaded: Loaded): void {
+    this.cache = [...this.cache.filter((c) => c !== loaded), loaded].slice(-CACHED_RANGES);
+  }
+
+  private cached(ms: number): Loaded | null {
+    for (let i = this.cache.length - 1; i >= 0; i--) if (covers(this.cache[i].coverage, ms)) return this.cache[i];
+    return null;
+  }
+
+  /** The range for a seek to `ms`: cached, being prefetched, or fetched now. */
+  private async rangeFor(ms: number, signal: AbortSignal): Promise<Loaded> {
+    const hit = this.cached(ms);
+    if (hit) return hit;
+    const pending = this.prefetchJob;
+    if (pending) {
+      const prefetched = await pending.request;
+      if (signal.aborted) throw new DOMException('The seek was replaced.', 'AbortError');
+      if (prefetched && covers(prefetched.coverage, ms)) return prefetched;
+    }
+    const loaded = await this.load(ms, signal);
+    this.remember(loaded);
+    return loaded;
+  }
+
   private edgeOf(coverage: Coverage): number {
     return coverage.to === Infinity ? this.durationMs : coverage.to;
   }
@@ -200,9 +264,9 @@ export class Playback {
       const ms = this.target;
       const job = new AbortController();
       this.seekJob = job;
-      let loaded: { events: eventWithTime[]; coverage: Coverage };
+      let loaded: Loaded;
       try {
-        loaded = await this.load(ms, job.signal);
+        loaded = await this.rangeFor(ms, job.signal);
       } catch (error) {
         if (isAbort(error, job.signal) || this.destroyed) return;
         this.seekJob = null;
@@ -231,7 +295,8 @@ export class Playback {
     const old = this.engine;
     this.engine = null;
     old?.destroy();
-    const engine = new ReplayEngine(this.stage, events, origin, this.edgeOf(coverage), this.speed, {
+    // The engine grows and trims its own copy; the cached range stays as fetched.
+    const engine = new ReplayEngine(this.stage, [...events], origin, this.edgeOf(coverage), this.speed, {
       onResize: (size) => this.hooks.onResize(size),
       onEdge: () => this.onEdge(engine),
       onLiveCast: (event) => this.hooks.onLiveCast(event),

@@ -28,8 +28,18 @@ const SPINNER_DELAY_MS = 150;
 /** How long a non-fatal loading error stays on screen. */
 const NOTICE_MS = 5_000;
 
-function nextFrame(win: Window): Promise<void> {
-  return new Promise((resolve) => win.requestAnimationFrame(() => resolve()));
+/**
+ * Resolves once the next frame is painted: a requestAnimationFrame callback runs just before
+ * the paint, and a message posted from it is handled just after.
+ */
+function afterPaint(win: Window): Promise<void> {
+  return new Promise((resolve) =>
+    win.requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    }),
+  );
 }
 
 /**
@@ -278,6 +288,7 @@ export function createPlayer(container: HTMLElement, options: PlayerOptions): Pl
     : createControls(doc, {
         onTogglePlay: togglePlay,
         onSeek: seekSoon,
+        onHover: (ms) => playback.prefetch(ms),
         onStep: (delta) => player.seek(player.getCurrentTime() + delta),
         onSpeed: (x) => player.setSpeed(x),
         onSkipInactive: (on) => player.setSkipInactive(on),
@@ -358,9 +369,7 @@ export function createPlayer(container: HTMLElement, options: PlayerOptions): Pl
     .then(async () => {
       if (destroyed || !playback.engine) return;
       viewport.fit();
-      // Two frames: the first lays out the rebuilt document, the second follows its paint.
-      await nextFrame(win);
-      await nextFrame(win);
+      await afterPaint(win);
       win.clearTimeout(timeout);
       if (destroyed) return settleReady(new PlayerError('The player was destroyed before its first frame.'));
       setState('paused');

@@ -5,8 +5,11 @@
 
 import type { RangeInfo } from './types.ts';
 
-/** How much a seek (and the first frame) asks for past its target: two minutes. */
-export const SEEK_RANGE_MS = 120_000;
+/**
+ * How much a seek (and the first frame) asks for past its target. Small, because the seek waits
+ * for it (the keyframe before the target comes anyway); the load-ahead fetches more right after.
+ */
+export const SEEK_RANGE_MS = 30_000;
 /** Load-ahead keeps at least this much ahead of the playhead at 1×. */
 export const LOOKAHEAD_MS = 60_000;
 /** …plus this much per unit of speed (at 16× it is 60 s + 16 × 20 s = 6 min 20 s). */

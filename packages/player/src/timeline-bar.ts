@@ -55,7 +55,12 @@ function rank(kind: string): number {
 /** What the bar asks the player to do. */
 export interface TimelineIntents {
   onSeek(ms: number): void;
+  /** The pointer rested over `ms`: a seek there may follow (the player prefetches it). */
+  onHover?(ms: number): void;
 }
+
+/** The pointer counts as resting after this long without moving. */
+const HOVER_REST_MS = 120;
 
 export interface TimelineBar {
   readonly element: HTMLElement;
@@ -133,6 +138,13 @@ export function createTimelineBar(doc: Document, intents: TimelineIntents): Time
   let groups: MarkerGroup[] = [];
   let dragging = false;
   let hoverGroup: MarkerGroup | null = null;
+  let restTimer = 0;
+  const rested = (ms: number): void => {
+    const win = doc.defaultView;
+    if (!win || !intents.onHover) return;
+    win.clearTimeout(restTimer);
+    restTimer = win.setTimeout(() => intents.onHover?.(ms), HOVER_REST_MS);
+  };
 
   const renderTime = (): void => {
     if (!dragging) scrubber.value = String(Math.round(timeMs));
@@ -180,7 +192,10 @@ export function createTimelineBar(doc: Document, intents: TimelineIntents): Time
         button.setAttribute('aria-label', `${markerName(lead.kind)}: ${lead.label} at ${formatClock(lead.at)}${more}`);
         button.dataset.kind = group.kind;
         button.dataset.at = String(lead.at);
-        button.addEventListener('pointerenter', () => showMarkerTip(group));
+        button.addEventListener('pointerenter', () => {
+          showMarkerTip(group);
+          rested(lead.at);
+        });
         button.addEventListener('pointerleave', hideTip);
         button.addEventListener('click', () => intents.onSeek(lead.at));
         return button;
@@ -245,8 +260,10 @@ export function createTimelineBar(doc: Document, intents: TimelineIntents): Time
   main.addEventListener('pointermove', (event) => {
     if (hoverGroup || event.target instanceof HTMLButtonElement) return;
     const f = fractionAt(event.clientX, track.getBoundingClientRect());
+    const ms = fromFraction(view, f);
+    rested(ms);
     const time = el(doc, 'span', 'td-timeline__tip-time');
-    time.textContent = formatClock(fromFraction(view, f));
+    time.textContent = formatClock(ms);
     tooltip.replaceChildren(time);
     placeTip(Math.min(1, Math.max(0, f)));
   });
@@ -346,6 +363,7 @@ export function createTimelineBar(doc: Document, intents: TimelineIntents): Time
     },
     destroy() {
       observer?.disconnect();
+      doc.defaultView?.clearTimeout(restTimer);
     },
   };
   zoomIn.addEventListener('click', () => bar.zoom(ZOOM_STEP));
