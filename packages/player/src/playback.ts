@@ -320,8 +320,8 @@ export class Playback {
       this.hooks.onEnded();
       return;
     }
-    // Outran the loaded events: hold at their end until the next range arrives.
-    this.target = clampSeek(this.coverage.to, this.durationMs);
+    // Outran the loaded events: hold where playback stopped until the next range is in.
+    this.target = clampSeek(engine.currentTime(), this.durationMs);
     this.buffering = true;
     this.loadAhead();
   }
@@ -340,13 +340,13 @@ export class Playback {
         if (job.signal.aborted || engine !== this.engine || this.destroyed) return;
         this.aheadJob = null;
         const next = extendCoverage(coverage, request, answer.range);
-        engine.append(answer.events, this.edgeOf(next));
         this.coverage = next;
         this.hooks.onCoverage(next);
-        if (this.buffering && this.playing) {
+        void engine.append(answer.events, this.edgeOf(next)).then(() => {
+          if (engine !== this.engine || !this.buffering || !this.playing) return;
           this.buffering = false;
           engine.seek(this.target, true);
-        }
+        });
         this.loadAhead();
       },
       (error: unknown) => {

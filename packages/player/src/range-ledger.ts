@@ -76,8 +76,10 @@ export function loadAheadRequest(coverage: Coverage, playheadMs: number, speed: 
   if (coverage.to === Infinity) return null;
   const want = lookaheadMs(speed);
   if (coverage.to - playheadMs >= want) return null;
+  // One chunk at a time (the next is asked for as soon as it is in): a big answer would cost a
+  // long frame to parse and hand to rrweb while playing.
   const after = coverage.to;
-  return { after, to: Math.max(after + AHEAD_CHUNK_MS, Math.ceil(playheadMs + 2 * want)) };
+  return { after, to: after + AHEAD_CHUNK_MS };
 }
 
 /**

@@ -27,6 +27,9 @@ export const EDGE_TAG = 'tapedeck.player.edge';
  */
 export const VIRTUAL_DOM_MIN_MUTATIONS = 300;
 
+/** Appended events are handed to the Replayer this many per frame. */
+const APPEND_SLICE = 300;
+
 /**
  * rrweb applies synchronously only the events strictly before a seek's time, so events at
  * exactly that time (a keyframe, when seeking to one) would wait for playback. The engine
@@ -115,6 +118,11 @@ export class ReplayEngine {
   private destroyed = false;
   private readonly fixSizeTimer: number;
   private readonly painter: CanvasPainter;
+  /** Appended events not yet handed to the Replayer (see `drain`). */
+  private queue: eventWithTime[] = [];
+  private queuedEdge: number | null = null;
+  private drained: (() => void)[] = [];
+  private drainFrame = 0;
 
   /**
    * Builds a Replayer in `root` over `events` (sorted, starting at a keyframe or at the window's
@@ -202,6 +210,7 @@ export class ReplayEngine {
 
   /** Shows the frame at `ms` (player clock) and plays on from it when `playing`. */
   seek(ms: number, playing: boolean): void {
+    this.flushQueue();
     const target = Math.max(this.baseMs, Math.min(ms, this.edgeMs));
     const offset = target - this.baseMs + SEEK_NUDGE_MS;
     // rrweb's MouseMove rewind bug would re-apply mutations (see last-played.ts).
@@ -251,21 +260,55 @@ export class ReplayEngine {
   }
 
   /** Appends events that follow the held ones, and moves the edge to `edgeMs`. */
-  append(events: readonly eventWithTime[], edgeMs: number): void {
+  append(events: readonly eventWithTime[], edgeMs: number): Promise<void> {
     // An `after` answer starts strictly after the held events; anything else is a repeat.
     const last = this.events[this.events.length - 1].timestamp;
     const fresh = events.filter((e) => e.timestamp > last);
-    for (const event of fresh) {
-      this.events.push(event);
-      this.replayer.addEvent(event);
-    }
+    this.events.push(...fresh);
+    this.queue.push(...fresh);
     const starts = keyframeIndices(fresh).map((i) => fresh[i].timestamp - this.originMs);
     this.keyframes = [...this.keyframes, ...starts.filter((t) => t > (this.keyframes[this.keyframes.length - 1] ?? -Infinity))];
     const edge = Math.max(edgeMs, this.events[this.events.length - 1].timestamp - this.originMs);
     if (edge > this.edgeMs) {
       this.edgeMs = edge;
-      this.replayer.addEvent(edgeEvent(this.originMs + edge));
+      this.queuedEdge = edge;
     }
+    return new Promise((resolve) => {
+      this.drained.push(resolve);
+      this.scheduleDrain();
+    });
+  }
+
+  /**
+   * Hands queued events to the Replayer, `APPEND_SLICE` per frame: rrweb takes them one by one
+   * through its state machine, and thousands at once would stall a frame while playing.
+   */
+  private drain(all: boolean): void {
+    const slice = this.queue.splice(0, all ? this.queue.length : APPEND_SLICE);
+    for (const event of slice) this.replayer.addEvent(event);
+    if (this.queue.length > 0) return this.scheduleDrain();
+    if (this.queuedEdge !== null) this.replayer.addEvent(edgeEvent(this.originMs + this.queuedEdge));
+    this.queuedEdge = null;
+    // rrweb adds events a microtask later; resolve after them.
+    const done = this.drained.splice(0);
+    void Promise.resolve().then(() => done.forEach((resolve) => resolve()));
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainFrame || this.destroyed) return;
+    const win = this.replayer.iframe.ownerDocument.defaultView ?? window;
+    this.drainFrame = win.requestAnimationFrame(() => {
+      this.drainFrame = 0;
+      if (!this.destroyed) this.drain(false);
+    });
+  }
+
+  /** Hands every queued event to the Replayer now (before a seek, which must see them all). */
+  private flushQueue(): void {
+    if (this.queue.length === 0 && this.queuedEdge === null) return;
+    if (this.drainFrame) (this.replayer.iframe.ownerDocument.defaultView ?? window).cancelAnimationFrame(this.drainFrame);
+    this.drainFrame = 0;
+    this.drain(true);
   }
 
   /** Returns the time of the last held keyframe at or before `ms`, or the first event's. */
@@ -315,6 +358,8 @@ export class ReplayEngine {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.queue = [];
+    this.drained.splice(0).forEach((resolve) => resolve());
     this.painter.destroy();
     (this.replayer.iframe.ownerDocument.defaultView ?? window).clearTimeout(this.fixSizeTimer);
     this.replayer.destroy();
