@@ -212,7 +212,9 @@ export class ReplayEngine {
   seek(ms: number, playing: boolean): void {
     this.flushQueue();
     const target = Math.max(this.baseMs, Math.min(ms, this.edgeMs));
-    const offset = target - this.baseMs + SEEK_NUDGE_MS;
+    // Before the first snapshot there is no page yet (a session's clock starts with the load
+    // events, a millisecond before it): show the first snapshot rather than nothing.
+    const offset = Math.max(target, this.firstSnapshotMs()) - this.baseMs + SEEK_NUDGE_MS;
     // rrweb's MouseMove rewind bug would re-apply mutations (see last-played.ts).
     const context = this.replayer.service.state.context;
     context.lastPlayedEvent = safeLastPlayed(context.events, context.lastPlayedEvent);
@@ -309,6 +311,12 @@ export class ReplayEngine {
     if (this.drainFrame) (this.replayer.iframe.ownerDocument.defaultView ?? window).cancelAnimationFrame(this.drainFrame);
     this.drainFrame = 0;
     this.drain(true);
+  }
+
+  /** Returns the time of the first held FullSnapshot on the player clock (the base if none). */
+  private firstSnapshotMs(): number {
+    const snapshot = this.events.find((e) => e.type === EventType.FullSnapshot);
+    return snapshot ? snapshot.timestamp - this.originMs : this.baseMs;
   }
 
   /** Returns the time of the last held keyframe at or before `ms`, or the first event's. */
