@@ -310,10 +310,15 @@ export function renderPlayer(p) {
   L.push('- **Tapedeck**: `createPlayer` on the web app\'s RangeSource (ranges of `GET …/events`, load-ahead, seeks fetch from the');
   L.push('  keyframe before the target and rebuild on a fresh Replayer; see packages/player/README.md);');
   L.push('- **raw rrweb**: `GET …/events` (the whole window), `new Replayer(events)`, `pause(ms)` to seek.');
-  L.push('First frame: from the call (fetching included) to the paint of the built page, at 0 and at half the session (a `?t=` link).');
+  L.push('First frame: from the call (fetching included) to the paint of the built page, at 0 and at half the session (a `?t=` link);');
+  L.push('the one at 0 is the first replay in a fresh browser context (rrweb\'s code compiled on first use), the half-way one a second page.');
   L.push('Seeks: 10/50/90/100 % then 20 seeded random points, one after the other, from `seek` until the frame is painted.');
   L.push(`Frames: requestAnimationFrame intervals over ${p.plan.frameSeconds} s of playing from 25 % at 1× and at 8×. Heap: JS heap after a forced GC.`);
   L.push(`Load average (1 min, 2 cores) when the run began: ${p.load.before.toFixed(1)}; after each session: ${p.load.sessions.map((x) => x.toFixed(1)).join(', ')}.`);
+  L.push('The machine is shared (other builds and tests run beside the benchmark): the same code measured twice in an hour moved');
+  L.push('by up to 2× in seeks and first frames, and both arms show long frames in runs where it is busy. Compare the arms within');
+  L.push('a run; the load averages say how busy it was. The seek and first-frame times are mostly rrweb rebuilding the page from');
+  L.push('the keyframe before the target (the raw arm\'s seeks are nothing else); the fetch part is in brackets.');
   if (p.quick) L.push('', '> Quick run (`bench-quick`): one run per arm; figures are indicative only.');
   L.push('"fetch" is the part spent waiting for event ranges (Tapedeck) or the whole window (raw rrweb), JSON parse included.');
   L.push('', '| session | arm | first frame at 0 (fetch) | at 50 % (fetch) | seek p50 (fetch p50) | p95 | max | 10 % | 50 % | 90 % | 100 % | 1×: frame p95 / max, > 50 ms | 8×: frame p95 / max, > 50 ms | heap after load | after seeks |');
