@@ -292,11 +292,16 @@ export class Playback {
     const origin = this.origin ?? events[0].timestamp;
     const last = events[events.length - 1].timestamp - origin;
     if (coverage.to === Infinity && last > this.durationMs) this.durationMs = last;
-    const old = this.engine;
-    this.engine = null;
-    old?.destroy();
     // The engine grows and trims its own copy; the cached range stays as fetched.
-    const engine = new ReplayEngine(this.stage, [...events], origin, this.edgeOf(coverage), this.speed, {
+    const held = [...events];
+    if (this.engine) {
+      // The same Replayer plays the new span (see ReplayEngine.replace).
+      this.engine.replace(held, this.edgeOf(coverage));
+      this.coverage = coverage;
+      this.hooks.onCoverage(coverage);
+      return;
+    }
+    const engine = new ReplayEngine(this.stage, held, origin, this.edgeOf(coverage), this.speed, {
       onResize: (size) => this.hooks.onResize(size),
       onEdge: () => this.onEdge(engine),
       onLiveCast: (event) => this.hooks.onLiveCast(event),

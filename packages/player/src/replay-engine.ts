@@ -1,6 +1,6 @@
 //! One rrweb `Replayer` over a contiguous span of a window's events (from a keyframe on),
-//! translated to the player clock. The span grows at its end (load-ahead) and shrinks at its
-//! start (dropping events far behind the playhead); a seek outside it needs a new engine.
+//! translated to the player clock. The span grows at its end (load-ahead), shrinks at its
+//! start (dropping events far behind the playhead), and is replaced whole for a seek outside it.
 //!
 //! rrweb's timer stops when it runs out of events and its machine "finishes" after the last
 //! one, which would freeze the clock in a quiet stretch or at the end of what is loaded. So the
@@ -26,6 +26,9 @@ export const EDGE_TAG = 'tapedeck.player.edge';
  * many mutations would otherwise each touch the live document (docs/BENCHMARKS.md, player).
  */
 export const VIRTUAL_DOM_MIN_MUTATIONS = 300;
+
+/** How close to the edge of the loaded span rrweb's "finish" must come to count as reaching it. */
+const EDGE_SLACK_MS = 1_000;
 
 /** Appended events are handed to the Replayer this many per frame. */
 const APPEND_SLICE = 300;
@@ -109,9 +112,9 @@ function sizeAt(events: readonly eventWithTime[], epochMs: number): { width: num
 export class ReplayEngine {
   readonly replayer: Replayer;
   /** The held events (no edge events), sorted; what `getEventAtTime` searches. */
-  readonly events: eventWithTime[];
+  events: eventWithTime[];
   /** Player-clock time of the Replayer's first event: its clock's zero. */
-  private readonly baseMs: number;
+  private baseMs: number;
   private keyframes: number[];
   private edgeMs: number;
   private live = false;
@@ -162,7 +165,9 @@ export class ReplayEngine {
     }
     this.replayer.on('resize', (size) => hooks.onResize(size as { width: number; height: number }));
     this.replayer.on('finish', () => {
-      if (!this.destroyed) hooks.onEdge();
+      // rrweb reports "finish" 50 ms after casting what was then its last event; after a
+      // `replace` that may be a stale report: only the end of the loaded span counts.
+      if (!this.destroyed && this.currentTime() >= this.edgeMs - EDGE_SLACK_MS) hooks.onEdge();
     });
     this.painter = new CanvasPainter(root.ownerDocument, (id) => this.replayer.getMirror().getNode(id));
     this.replayer.on('event-cast', (event) => {
@@ -311,6 +316,27 @@ export class ReplayEngine {
     if (this.drainFrame) (this.replayer.iframe.ownerDocument.defaultView ?? window).cancelAnimationFrame(this.drainFrame);
     this.drainFrame = 0;
     this.drain(true);
+  }
+
+  /**
+   * Makes this Replayer play another span of the same window (a seek outside the loaded span):
+   * its events replace the held ones, and the seek that follows rebuilds the page from the
+   * span's keyframe in the same iframe, as rrweb does at a checkout. Cheaper than a new Replayer
+   * (no iframe to create, no stylesheets to adapt again).
+   */
+  replace(events: eventWithTime[], edgeMs: number): void {
+    this.queue = [];
+    this.queuedEdge = null;
+    this.drained.splice(0).forEach((resolve) => resolve());
+    this.live = false;
+    this.replayer.pause();
+    this.events = events;
+    this.baseMs = events[0].timestamp - this.originMs;
+    this.keyframes = keyframeIndices(events).map((i) => events[i].timestamp - this.originMs);
+    this.edgeMs = Math.max(edgeMs, events[events.length - 1].timestamp - this.originMs);
+    const context = this.replayer.service.state.context;
+    context.events.splice(0, context.events.length, ...events, edgeEvent(this.originMs + this.edgeMs));
+    context.lastPlayedEvent = null;
   }
 
   /** Returns the time of the first held FullSnapshot on the player clock (the base if none). */
