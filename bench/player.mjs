@@ -62,7 +62,10 @@ const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => {
 let player = null;
 let replayer = null;
 let origin = 0;
-/** Time spent waiting for range answers (fetch and JSON parse) since the last reset. */
+/**
+ * Time spent waiting for the ranges a load or seek asks for (\`from\` requests; fetch and JSON
+ * parse) since the last reset. Load-ahead (\`after\`) requests run beside playback and are left out.
+ */
 let fetching = 0;
 function timed(source) {
   return { ...source, fetch: async (request, init) => {
@@ -70,7 +73,7 @@ function timed(source) {
     try {
       return await source.fetch(request, init);
     } finally {
-      fetching += performance.now() - t0;
+      if ('from' in request) fetching += performance.now() - t0;
     }
   } };
 }
@@ -308,7 +311,7 @@ export function renderPlayer(p) {
   L.push('Generated sessions (`bench/lib/generate-session.mjs`) posted to a real `tapedeck serve` and compacted by it; each arm in');
   L.push('a fresh browser context at the server\'s origin, the page 1280×900:');
   L.push('- **Tapedeck**: `createPlayer` on the web app\'s RangeSource (ranges of `GET …/events`, load-ahead, seeks fetch from the');
-  L.push('  keyframe before the target and rebuild on a fresh Replayer; see packages/player/README.md);');
+  L.push('  keyframe before the target and rebuild the page in the same Replayer; see packages/player/README.md);');
   L.push('- **raw rrweb**: `GET …/events` (the whole window), `new Replayer(events)`, `pause(ms)` to seek.');
   L.push('First frame: from the call (fetching included) to the paint of the built page, at 0 and at half the session (a `?t=` link);');
   L.push('the one at 0 is the first replay in a fresh browser context (rrweb\'s code compiled on first use), the half-way one a second page.');
