@@ -306,6 +306,34 @@ test('resting the pointer on the timeline prefetches that range: the click that 
   await page.context().close();
 });
 
+test('skip inactivity: inactive spans are shaded and jumped over; clicks ripple while playing', async () => {
+  const page = await playerPage(short.sessionId);
+  const { inactive } = await (await fetch(`${server.url}/api/v1/sessions/${short.sessionId}/timeline`, { headers: { cookie } })).json();
+  const span = inactive.find((s) => s.to - s.from >= 15_000 && s.to < short.events.at(-1).timestamp - short.events[0].timestamp);
+  assert.ok(span, 'the calm session has a long inactive span');
+  await page.locator('.td-timeline__inactive').first().waitFor();
+  assert.ok((await page.locator('.td-timeline__inactive').count()) >= 1, 'inactive spans are shaded on the timeline');
+
+  await page.getByLabel('Skip inactivity').check();
+  await api(page, 'seek', span.from + 500);
+  const started = Date.now();
+  await api(page, 'play');
+  await page.waitForFunction((to) => window.tapedeck.player.getCurrentTime() >= to - 1_000, span.to, { timeout: 10_000 });
+  const wall = Date.now() - started;
+  assert.ok(wall < (span.to - span.from) / 2, `skipped ${span.to - span.from} ms of inactivity in ${wall} ms`);
+  await api(page, 'pause');
+
+  // A click while playing draws a ripple where the pointer is.
+  await page.getByLabel('Skip inactivity').uncheck();
+  const clickAt = short.events.find((e) => e.type === 3 && e.data.source === 2 && e.data.type === 2 && e.timestamp - short.events[0].timestamp > 5_000).timestamp - short.events[0].timestamp;
+  await api(page, 'seek', clickAt - 1_500);
+  const ripple = page.waitForSelector('.td-ripple', { state: 'attached', timeout: 10_000 });
+  await api(page, 'play');
+  await ripple;
+  await api(page, 'pause');
+  await page.context().close();
+});
+
 test('the speed menu changes the playback rate', async () => {
   const page = await playerPage(long.sessionId, `?t=${5 * MINUTE}`);
   await page.selectOption('select[aria-label="Playback speed"]', '8');
