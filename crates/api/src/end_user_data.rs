@@ -9,7 +9,7 @@
 //!   {"organization_id","sessions":[{"session":{…as GET /sessions/{id}…},"windows":[
 //!     {"window_id","events":[…rrweb events…]}]}]}]}`
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -19,8 +19,9 @@ use tapedeck_store::{SessionRecord, TimeRange, read_session_window, stored_windo
 
 use crate::audit::{self, AuditAction};
 use crate::auth::session::AuthUser;
-use crate::erasure::check_end_user_id;
+use crate::erasure::{check_end_user_id, managed_organizations};
 use crate::error::ApiError;
+use crate::export::off_runtime;
 use crate::export::stream::channel_body;
 use crate::json_array::push_joined;
 use crate::sessions::{blob_owner, rfc3339, session_json};
@@ -78,14 +79,7 @@ pub async fn export_end_user(
     Path(user_id): Path<String>,
 ) -> Result<Response, ApiError> {
     check_end_user_id(&user_id)?;
-    let managed: Vec<String> = auth
-        .organization_ids()
-        .into_iter()
-        .filter(|org| auth.can_manage_org(org))
-        .collect();
-    if managed.is_empty() {
-        return Err(ApiError::Forbidden);
-    }
+    let managed = managed_organizations(&auth)?;
     let data = EndUserData::find(&state, &managed, &user_id).await?;
     for org in &data.organizations {
         let ids: Vec<&str> = org.sessions.iter().map(|s| s.id.as_str()).collect();
@@ -289,17 +283,4 @@ impl<W: Write + Send + 'static> Sink<W> {
         let out = off_runtime(move || out.flush().map(|()| out)).await?;
         Ok((out, self.bytes))
     }
-}
-
-async fn off_runtime<T: Send + 'static>(
-    step: impl FnOnce() -> io::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(step)
-        .await
-        .map_err(|_| ApiError::Internal)?
-        .map_err(|e| {
-            // Also how a client that went away shows up (the stream's channel closed).
-            tracing::warn!(error = %e, "writing an end user's data stopped");
-            ApiError::Internal
-        })
 }

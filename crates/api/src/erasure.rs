@@ -51,14 +51,7 @@ pub async fn erase_end_user(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     require_same_origin(&headers)?;
     check_end_user_id(&user_id)?;
-    let managed: Vec<String> = auth
-        .organization_ids()
-        .into_iter()
-        .filter(|org| auth.can_manage_org(org))
-        .collect();
-    if managed.is_empty() {
-        return Err(ApiError::Forbidden);
-    }
+    let managed = managed_organizations(&auth)?;
     let (mut sessions_deleted, mut blobs_deleted) = (0, 0);
     for org in &managed {
         let sessions = state.meta.end_user_sessions(org, &user_id).await?;
@@ -85,6 +78,20 @@ pub async fn erase_end_user(
         "sessions_deleted": sessions_deleted,
         "blobs_deleted": blobs_deleted,
     })))
+}
+
+/// The organizations whose end users' data the caller may erase or export (owner, admin);
+/// `403 forbidden` when there is none.
+pub fn managed_organizations(auth: &AuthUser) -> Result<Vec<String>, ApiError> {
+    let managed: Vec<String> = auth
+        .organization_ids()
+        .into_iter()
+        .filter(|org| auth.can_manage_org(org))
+        .collect();
+    if managed.is_empty() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(managed)
 }
 
 pub fn check_end_user_id(user_id: &str) -> Result<(), ApiError> {

@@ -513,3 +513,54 @@ async fn an_import_that_fails_half_way_leaves_no_session_behind() {
     );
     assert!(audit_actions(&target).await.is_empty());
 }
+
+/// Whether any file under `dir` contains `needle`.
+fn any_file_contains(dir: &std::path::Path, needle: &[u8]) -> bool {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if std::fs::read(&path)
+            .unwrap()
+            .windows(needle.len())
+            .any(|w| w == needle)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+#[tokio::test]
+async fn an_imported_sessions_timeline_details_are_sealed_like_ingested_ones() {
+    const STACK: &str = "at importedLedger4417 (app.js:3:4)";
+    let source = TestApp::new().await;
+    let batch = serde_json::json!({
+        "session_id": "s-imported-console", "window_id": "w-1", "seq": 0,
+        "meta": {"url": "https://shop.test/"},
+        "events": [
+            {"type": 4, "timestamp": 1_000, "data": {"href": "https://shop.test/", "width": 800, "height": 600}},
+            {"type": 2, "timestamp": 1_001, "data": {"node": {"type": 0, "childNodes": [], "id": 1}, "initialOffset": {"left": 0, "top": 0}}},
+            {"type": 5, "timestamp": 1_002, "data": {"tag": "tapedeck.console", "payload": {"level": "log", "args": ["first"], "stack": STACK}}}
+        ]
+    });
+    let response = source.ingest(batch.to_string(), &[]).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let source_cookie = source.login("owner@test.test", "owner").await;
+    let file = export(&source, &source_cookie, "s-imported-console", "tapedeck").await;
+    assert_eq!(file.status, StatusCode::OK);
+
+    let target = TestApp::new().await;
+    let cookie = target.login("owner@test.test", "owner").await;
+    let answer = import(&target, &cookie, &target.project.id, file.body.to_vec()).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    assert!(
+        !any_file_contains(target.dir.path(), STACK.as_bytes()),
+        "the stack is readable on disk"
+    );
+    let timeline = target
+        .get("/api/v1/sessions/s-imported-console/timeline", &cookie)
+        .await;
+    assert_eq!(timeline.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&timeline.body).contains(STACK));
+}

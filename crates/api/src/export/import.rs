@@ -15,11 +15,8 @@ use tapedeck_store::{BlobOwner, NewSegment, Project, SegmentOutcome};
 
 use super::Progress;
 use crate::error::ApiError;
-use crate::json_array::push_joined;
+use crate::ingest::{compress_segment, seal_timeline, segment_blob_key};
 use crate::state::AppState;
-
-/// zstd level of imported segments (as ingest writes them; compaction recompresses).
-const SEGMENT_ZSTD_LEVEL: i32 = 3;
 
 /// What an import stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,13 +117,10 @@ async fn store_batches(
                 "this session is being imported by another request".into(),
             ));
         }
-        let facts = extract_facts(batch);
-        let compressed = compress_events(batch)?;
-        // The key layout of ingest (`ingest/mod.rs`, docs/FORMAT.md).
-        let blob_key = format!(
-            "recordings/{}/{}/{}/{:010}.json.zst",
-            project.id, batch.session_id, batch.window_id, batch.seq
-        );
+        let mut facts = extract_facts(batch);
+        seal_timeline(state, &owner, &mut facts).await?;
+        let compressed = compress_segment(batch)?;
+        let blob_key = segment_blob_key(project, batch);
         let size_bytes = state
             .recordings
             .put_sealed(&owner, &blob_key, &compressed)
@@ -161,24 +155,6 @@ async fn store_batches(
         });
     }
     Ok(())
-}
-
-fn compress_events(batch: &IngestBatch) -> Result<Vec<u8>, ApiError> {
-    let mut json = Vec::with_capacity(
-        batch
-            .events
-            .iter()
-            .map(|e| e.get().len() + 1)
-            .sum::<usize>()
-            + 2,
-    );
-    json.push(b'[');
-    push_joined(&mut json, batch.events.iter().map(|e| e.get().as_bytes()));
-    json.push(b']');
-    zstd::encode_all(&json[..], SEGMENT_ZSTD_LEVEL).map_err(|e| {
-        tracing::error!(error = %e, "compressing an imported batch failed");
-        ApiError::Internal
-    })
 }
 
 /// Erases what a failed import wrote, so nothing half-imported is ever listed.

@@ -20,6 +20,7 @@ use tapedeck_core::export::ImportLimits;
 use tokio::sync::Semaphore;
 
 pub use import::{Imported, import_session_file};
+pub(crate) use read::off_runtime;
 pub use read::{ExportSource, ExportStats, GENERATOR, write_export};
 
 use crate::audit::{self, AuditAction};

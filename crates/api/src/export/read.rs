@@ -146,8 +146,9 @@ async fn read_whole_window(
     })
 }
 
-/// Runs an encoding step on the blocking pool.
-async fn off_runtime<T: Send + 'static>(
+/// Runs a blocking step of writing a download (encoding, writing to a file or to the response's
+/// channel) on the blocking pool.
+pub(crate) async fn off_runtime<T: Send + 'static>(
     step: impl FnOnce() -> io::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(step)
@@ -155,7 +156,7 @@ async fn off_runtime<T: Send + 'static>(
         .map_err(|_| ApiError::Internal)?
         .map_err(|e| {
             // Also how a client that went away shows up (the stream's channel closed).
-            tracing::warn!(error = %e, "writing an export stopped");
+            tracing::warn!(error = %e, "writing a download stopped");
             ApiError::Internal
         })
 }

@@ -108,17 +108,9 @@ async fn ingest_batch(
     {
         return Ok("duplicate");
     }
-    let blob_key = format!(
-        "recordings/{}/{}/{}/{:010}.json.zst",
-        project.id, prepared.batch.session_id, prepared.batch.window_id, prepared.batch.seq
-    );
+    let blob_key = segment_blob_key(&project, &prepared.batch);
     let owner = BlobOwner::of(&project);
-    // Timeline details are recording content: sealed like the blob (docs/SECURITY.md).
-    let sealer = state.recordings.sealer(&owner).await.map_err(|e| {
-        tracing::error!(error = %e, "the organization's data key is unavailable");
-        ApiError::StorageUnavailable
-    })?;
-    seal_entries(&mut prepared.facts.timeline.entries, sealer.as_ref());
+    seal_timeline(state, &owner, &mut prepared.facts).await?;
     let size_bytes = state
         .recordings
         .put_sealed(&owner, &blob_key, &prepared.stored)
@@ -216,10 +208,7 @@ fn prepare(body: &[u8], encoding: Option<&str>) -> Result<PreparedBatch, ApiErro
             "a batch had more timeline entries than are kept"
         );
     }
-    let stored = zstd::encode_all(&events_json(&batch)[..], SEGMENT_ZSTD_LEVEL).map_err(|e| {
-        tracing::error!(error = %e, "compressing a batch failed");
-        ApiError::Internal
-    })?;
+    let stored = compress_segment(&batch)?;
     Ok(PreparedBatch {
         batch,
         facts,
@@ -247,6 +236,37 @@ fn scrub_batch(batch: &mut IngestBatch) {
             "scrubbed personal data from a batch"
         );
     }
+}
+
+/// Where a batch's segment blob lives (docs/FORMAT.md); import stores under the same layout.
+pub(crate) fn segment_blob_key(project: &Project, batch: &IngestBatch) -> String {
+    format!(
+        "recordings/{}/{}/{}/{:010}.json.zst",
+        project.id, batch.session_id, batch.window_id, batch.seq
+    )
+}
+
+/// The segment blob of a batch (before sealing): its events as one zstd-compressed JSON array.
+pub(crate) fn compress_segment(batch: &IngestBatch) -> Result<Vec<u8>, ApiError> {
+    zstd::encode_all(&events_json(batch)[..], SEGMENT_ZSTD_LEVEL).map_err(|e| {
+        tracing::error!(error = %e, "compressing a batch failed");
+        ApiError::Internal
+    })
+}
+
+/// Seals the timeline details of a batch's facts before they are stored: they are recording
+/// content, sealed like the blob (docs/SECURITY.md). Every path that stores facts calls this.
+pub(crate) async fn seal_timeline(
+    state: &AppState,
+    owner: &BlobOwner,
+    facts: &mut BatchFacts,
+) -> Result<(), ApiError> {
+    let sealer = state.recordings.sealer(owner).await.map_err(|e| {
+        tracing::error!(error = %e, "the organization's data key is unavailable");
+        ApiError::StorageUnavailable
+    })?;
+    seal_entries(&mut facts.timeline.entries, sealer.as_ref());
+    Ok(())
 }
 
 /// The batch's events as one JSON array, each event's bytes as parsed (and scrubbed).
