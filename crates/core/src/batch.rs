@@ -9,7 +9,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::ids::is_valid_client_id;
-use crate::limits::{MAX_EVENTS_PER_BATCH, MAX_META_STRING_CHARS, MAX_TAGS};
+use crate::limits::{
+    MAX_EVENTS_PER_BATCH, MAX_EXPERIMENT_CHARS, MAX_EXPERIMENTS, MAX_META_STRING_CHARS, MAX_TAGS,
+    MAX_TICKET_REF_CHARS, MAX_URL_CHARS,
+};
 
 /// A validated ingest batch.
 #[derive(Debug)]
@@ -51,6 +54,12 @@ pub struct BatchMeta {
     /// The page called `stopRecording`: this is the window's last batch for now, so the
     /// session can be compacted without waiting for it to go idle.
     pub stopped: bool,
+    /// A/B experiments the page is in: name → variant (`meta.experiments`).
+    pub experiments: BTreeMap<String, String>,
+    /// A support ticket the session belongs to (`meta.ticket`), stored as a `ticket` link.
+    pub ticket: Option<String>,
+    /// Where that ticket lives (`meta.ticket_url`, http or https).
+    pub ticket_url: Option<String>,
 }
 
 /// Why a batch was refused. `InvalidBatch` names the field in its message.
@@ -219,7 +228,70 @@ fn parse_meta(raw: &RawValue) -> Result<BatchMeta, BatchError> {
         }
         Some(_) => return Err(invalid("meta.tags", "must be an object")),
     }
+    out.experiments = parse_experiments(meta.get("experiments"))?;
+    out.ticket = match opt_string(meta.get("ticket"), "meta.ticket")? {
+        Some(t) if t.chars().count() > MAX_TICKET_REF_CHARS || t.trim() != t => {
+            return Err(invalid(
+                "meta.ticket",
+                format!(
+                    "must be at most {MAX_TICKET_REF_CHARS} characters, without surrounding spaces"
+                ),
+            ));
+        }
+        t => t,
+    };
+    out.ticket_url = match opt_string(meta.get("ticket_url"), "meta.ticket_url")? {
+        Some(u) if !is_http_url(&u) || u.chars().count() > MAX_URL_CHARS => {
+            return Err(invalid(
+                "meta.ticket_url",
+                format!("must be an http(s) URL of at most {MAX_URL_CHARS} characters"),
+            ));
+        }
+        u => u,
+    };
     Ok(out)
+}
+
+/// `meta.experiments`: an object of name → variant (strings; numbers and booleans as text).
+/// Past `MAX_EXPERIMENTS` the rest are ignored, like tags.
+fn parse_experiments(value: Option<&Value>) -> Result<BTreeMap<String, String>, BatchError> {
+    let mut out = BTreeMap::new();
+    let experiments = match value {
+        None | Some(Value::Null) => return Ok(out),
+        Some(Value::Object(map)) => map,
+        Some(_) => return Err(invalid("meta.experiments", "must be an object")),
+    };
+    for (name, variant) in experiments.iter().take(MAX_EXPERIMENTS) {
+        let field = format!("meta.experiments.{name}");
+        let variant = match variant {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => return Err(invalid(field, "must be a string, number or boolean")),
+        };
+        if name.is_empty() || name.chars().count() > MAX_EXPERIMENT_CHARS {
+            return Err(invalid(
+                field,
+                format!("needs a name of 1 to {MAX_EXPERIMENT_CHARS} characters"),
+            ));
+        }
+        if variant.chars().count() > MAX_EXPERIMENT_CHARS {
+            return Err(invalid(
+                field,
+                format!("must be at most {MAX_EXPERIMENT_CHARS} characters"),
+            ));
+        }
+        out.insert(name.clone(), variant);
+    }
+    Ok(out)
+}
+
+/// Whether `url` starts with `http://` or `https://` (any case) and has more after it.
+fn is_http_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    ["http://", "https://"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len())
 }
 
 fn opt_string(value: Option<&Value>, field: &str) -> Result<Option<String>, BatchError> {
@@ -327,6 +399,26 @@ mod tests {
                 serde_json::json!({"stopped": "yes"}),
                 "meta.stopped",
             ),
+            (
+                "meta",
+                serde_json::json!({"experiments": {"checkout": [1]}}),
+                "meta.experiments.checkout",
+            ),
+            (
+                "meta",
+                serde_json::json!({"experiments": "x"}),
+                "meta.experiments",
+            ),
+            (
+                "meta",
+                serde_json::json!({"ticket": " ZD-1"}),
+                "meta.ticket",
+            ),
+            (
+                "meta",
+                serde_json::json!({"ticket": "ZD-1", "ticket_url": "javascript:alert(1)"}),
+                "meta.ticket_url",
+            ),
         ];
         for (key, value, expected) in cases {
             let mut body = base.clone();
@@ -343,6 +435,22 @@ mod tests {
             assert_eq!(field_of(err(&body.to_string())), key);
         }
         assert_eq!(field_of(err("[1,2]")), "(body)");
+    }
+
+    #[test]
+    fn experiments_and_ticket_are_read() {
+        let body = OK.replace(
+            r#""meta":{"#,
+            r#""meta":{"experiments":{"checkout":"b","n":2},"ticket":"ZD-1234","ticket_url":"https://help.test/t/1234","#,
+        );
+        let meta = parse_batch(body.as_bytes()).unwrap().meta;
+        assert_eq!(
+            meta.experiments.get("checkout").map(String::as_str),
+            Some("b")
+        );
+        assert_eq!(meta.experiments.get("n").map(String::as_str), Some("2"));
+        assert_eq!(meta.ticket.as_deref(), Some("ZD-1234"));
+        assert_eq!(meta.ticket_url.as_deref(), Some("https://help.test/t/1234"));
     }
 
     proptest::proptest! {

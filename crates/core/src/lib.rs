@@ -14,6 +14,7 @@ pub mod recording;
 pub mod saved_views;
 pub mod scrub;
 pub mod seal;
+pub mod search;
 pub mod session_links;
 pub mod session_metadata;
 pub mod session_tags;

@@ -28,3 +28,17 @@ pub const MAX_EXCLUDE_URL_CHARS: usize = 2048;
 pub const MAX_ALLOWED_ORIGINS: usize = 50;
 /// Longest allowed origin (`scheme://host[:port]`).
 pub const MAX_ORIGIN_CHARS: usize = 256;
+/// Most experiments (`meta.experiments`, name → variant) kept per session.
+pub const MAX_EXPERIMENTS: usize = 50;
+/// Longest experiment name or variant.
+pub const MAX_EXPERIMENT_CHARS: usize = 128;
+/// Longest ticket ref from `meta.ticket` (e.g. `ZD-1234`).
+pub const MAX_TICKET_REF_CHARS: usize = 128;
+/// Longest words text kept per session in each search column (recording text, console text).
+pub const MAX_SESSION_SEARCH_CHARS: usize = 16 * 1024;
+/// Most words of a free-text or console query.
+pub const MAX_QUERY_WORDS: usize = 16;
+/// Longest value of one sessions-list query parameter.
+pub const MAX_QUERY_VALUE_CHARS: usize = 512;
+/// Most `tag` parameters in one sessions-list query.
+pub const MAX_QUERY_TAGS: usize = 10;

@@ -123,6 +123,7 @@ pub fn extract_timeline(batch: &IngestBatch) -> BatchTimeline {
     dropped += entries.len().saturating_sub(MAX_ENTRIES_PER_BATCH);
     entries.truncate(MAX_ENTRIES_PER_BATCH);
     BatchTimeline {
+        search: crate::search::batch_search(&entries),
         entries,
         dropped,
         activity: activity_spans(interactions),

@@ -111,6 +111,8 @@ pub struct BatchTimeline {
     pub dropped: usize,
     /// When the user interacted, as spans in epoch milliseconds (`inactivity::activity_spans`).
     pub activity: Vec<ActiveSpan>,
+    /// Counters and words for session search, read before the entries' details are sealed.
+    pub search: crate::search::BatchSearch,
 }
 
 /// `text` cut to `max` characters, ending in `…` when cut.
