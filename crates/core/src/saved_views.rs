@@ -4,45 +4,12 @@
 use serde_json::{Map, Value};
 
 use crate::field_error::{FieldError, can_annotate, has_control_chars};
+use crate::search::parse_list_query;
 
 /// Longest view name, in characters (after trimming).
 pub const MAX_VIEW_NAME_CHARS: usize = 100;
 /// Largest `filters` object, in bytes of compact JSON.
 pub const MAX_VIEW_FILTERS_BYTES: usize = 8 * 1024;
-
-/// The query parameters of `GET /api/v1/sessions` a view may hold (docs/API.md "Sessions"):
-/// every one but `cursor`, which points into one moment's list.
-pub const SESSION_LIST_PARAMS: &[&str] = &[
-    "q",
-    "user",
-    "user_id",
-    "project_id",
-    "organization_id",
-    "url",
-    "url_exact",
-    "from",
-    "to",
-    "min_duration",
-    "max_duration",
-    "browser",
-    "os",
-    "device",
-    "min_width",
-    "max_width",
-    "tag",
-    "has_errors",
-    "has_rage_clicks",
-    "event",
-    "console",
-    "status",
-    "ticket",
-    "experiment",
-    "variant",
-    "live",
-    "sort",
-    "order",
-    "limit",
-];
 
 /// A new view as asked for, checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,10 +98,11 @@ fn check_shared(shared: &Value) -> Result<Option<bool>, FieldError> {
     }
 }
 
-/// Checks a view's filters: an object whose keys are `SESSION_LIST_PARAMS` and whose values
-/// are strings or arrays of strings (a repeated parameter, like `tag`), at most
-/// `MAX_VIEW_FILTERS_BYTES` as JSON. The values themselves are the list's to judge when the
-/// view is opened, as they would be in a shared URL.
+/// Checks a view's filters: an object of the sessions list's query parameters (docs/API.md
+/// "List sessions") to strings, or to arrays of strings for a repeated one (`tag`), at most
+/// `MAX_VIEW_FILTERS_BYTES` as JSON. The values must pass the list's own parser
+/// (`search::parse_list_query`), so a saved view always opens; `cursor` points into one
+/// moment's list and is refused.
 pub fn check_filters(filters: &Value) -> Result<Map<String, Value>, FieldError> {
     let Some(map) = filters.as_object() else {
         return Err(FieldError::new(
@@ -142,23 +110,26 @@ pub fn check_filters(filters: &Value) -> Result<Map<String, Value>, FieldError> 
             "must be an object of list parameter: value",
         ));
     };
+    let mut pairs = Vec::new();
     for (key, value) in map {
-        if !SESSION_LIST_PARAMS.contains(&key.as_str()) {
-            return Err(FieldError::new(
-                format!("filters.{key}"),
-                "is not a parameter of the sessions list",
-            ));
+        let field = || format!("filters.{key}");
+        if key == "cursor" {
+            return Err(FieldError::new(field(), "cannot be saved in a view"));
         }
-        let fits = match value {
-            Value::String(_) => true,
-            Value::Array(items) => items.iter().all(Value::is_string),
-            _ => false,
-        };
-        if !fits {
-            return Err(FieldError::new(
-                format!("filters.{key}"),
-                "must be a string or an array of strings",
-            ));
+        match value {
+            Value::String(v) => pairs.push((key.clone(), v.clone())),
+            Value::Array(items) if items.iter().all(Value::is_string) => pairs.extend(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|v| (key.clone(), v.to_string())),
+            ),
+            _ => {
+                return Err(FieldError::new(
+                    field(),
+                    "must be a string or an array of strings",
+                ));
+            }
         }
     }
     if filters.to_string().len() > MAX_VIEW_FILTERS_BYTES {
@@ -167,6 +138,8 @@ pub fn check_filters(filters: &Value) -> Result<Map<String, Value>, FieldError> 
             format!("must be at most {MAX_VIEW_FILTERS_BYTES} bytes as JSON"),
         ));
     }
+    parse_list_query(&pairs)
+        .map_err(|e| FieldError::new(format!("filters.{}", e.param), e.problem))?;
     Ok(map.clone())
 }
 
@@ -186,7 +159,7 @@ mod tests {
     fn a_new_view_is_checked_and_trimmed() {
         let view = check_new_view(&json!({
             "name": "  Checkout errors ", "organization_id": "org-1",
-            "filters": {"url": "/checkout", "has_errors": "true", "tag": ["vip", "plan:pro"]},
+            "filters": {"url": "/checkout", "has_errors": "true", "tag": ["vip", "plan:pro"], "min_duration": "120"},
             "shared": true,
         }))
         .unwrap();
