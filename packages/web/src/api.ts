@@ -72,9 +72,44 @@ export interface Session {
   updated_at?: string;
 }
 
+/** A link from a session to a ticket or issue (`kind` 'ticket' | 'issue' | 'link'). */
+export interface SessionLink {
+  /** Absent on links embedded in list items. */
+  id?: string;
+  kind: string;
+  ref: string;
+  url?: string | null;
+  /** The user who added it; null when the recorder's SDK did. */
+  created_by?: string | null;
+  created_at?: string;
+}
+
+/** A session as the list answers it: the session plus counts, links and experiments. */
+export interface SessionListItem extends Session {
+  error_count?: number;
+  rage_click_count?: number;
+  console_error_count?: number;
+  failed_request_count?: number;
+  live?: boolean;
+  links?: SessionLink[];
+  experiments?: Record<string, string>;
+}
+
 export interface SessionPage {
-  sessions: Session[];
+  sessions: SessionListItem[];
   next_cursor: string | null;
+}
+
+/** A named set of list filters (`filters`: the list's query parameters), the author's or shared. */
+export interface SavedView {
+  id: string;
+  name: string;
+  organization_id: string;
+  filters: Record<string, string | string[]>;
+  shared: boolean;
+  author: { id: string; email: string; name?: string | null } | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface SessionEvents {
@@ -125,9 +160,9 @@ function isErrorBody(value: unknown): value is { error: { code: string; message:
   );
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (method === 'POST' || method === 'PATCH') {
+  if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
     // Cookie-authenticated writes must be JSON (the server's CSRF rule).
     init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
     init.body = JSON.stringify(body ?? {});
@@ -168,11 +203,8 @@ export const logout = (): Promise<void> => request('POST', '/api/v1/auth/logout'
 
 export const getMe = (): Promise<Me> => request('GET', '/api/v1/me');
 
-export function listSessions(options: { limit?: number; cursor?: string | null } = {}): Promise<SessionPage> {
-  const query = new URLSearchParams({ limit: String(options.limit ?? 50) });
-  if (options.cursor) query.set('cursor', options.cursor);
-  return request('GET', `/api/v1/sessions?${query}`);
-}
+/** One page of the sessions list; `params` are the list's filters, sort, `limit` and `cursor`. */
+export const listSessions = (params: URLSearchParams): Promise<SessionPage> => request('GET', `/api/v1/sessions?${params}`);
 
 export const getSession = (id: string): Promise<Session> =>
   request('GET', `/api/v1/sessions/${encodeURIComponent(id)}`);
@@ -202,3 +234,27 @@ export const listProjects = (): Promise<{ projects: Project[] }> => request('GET
 
 export const updateProjectSettings = (id: string, patch: SettingsPatch): Promise<Project> =>
   request('PATCH', `/api/v1/projects/${encodeURIComponent(id)}/settings`, patch);
+
+/** Adds (`add`: key → value, '' for a plain label) and removes (`remove`: keys) tags of one session. */
+export const updateSessionTags = (id: string, add: Record<string, string>, remove: string[]): Promise<{ tags: Record<string, string> }> =>
+  request('PUT', `${sessionUrl(id)}/tags`, { add, remove });
+
+/** The same for many sessions at once (at most 500). */
+export const bulkTagSessions = (sessionIds: string[], add: Record<string, string>, remove: string[]): Promise<{ updated: number }> =>
+  request('POST', '/api/v1/sessions/tags', { session_ids: sessionIds, add, remove });
+
+export const listLinks = (id: string): Promise<{ links: SessionLink[] }> => request('GET', `${sessionUrl(id)}/links`);
+
+export const addLink = (id: string, link: { kind: string; ref: string; url?: string }): Promise<SessionLink> =>
+  request('POST', `${sessionUrl(id)}/links`, link);
+
+export const deleteLink = (id: string, linkId: string): Promise<void> =>
+  request('DELETE', `${sessionUrl(id)}/links/${encodeURIComponent(linkId)}`);
+
+/** Saved views: the user's own and those shared in their organizations. */
+export const listViews = (): Promise<{ views: SavedView[] }> => request('GET', '/api/v1/views');
+
+export const createView = (view: { name: string; organization_id: string; filters: Record<string, string | string[]>; shared: boolean }): Promise<SavedView> =>
+  request('POST', '/api/v1/views', view);
+
+export const deleteView = (id: string): Promise<void> => request('DELETE', `/api/v1/views/${encodeURIComponent(id)}`);

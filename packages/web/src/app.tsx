@@ -7,6 +7,7 @@ import { ProjectSettingsPage } from './pages/ProjectSettingsPage.tsx';
 import { SessionPage } from './pages/SessionPage.tsx';
 import { SessionsPage } from './pages/SessionsPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
+import { UserPage } from './pages/UserPage.tsx';
 import { useLocation } from './router.ts';
 import { matchRoute } from './routes.ts';
 
@@ -18,6 +19,8 @@ export function App() {
       return <SessionsPage />;
     case 'session':
       return <SessionPage key={route.id} id={route.id} />;
+    case 'user':
+      return <UserPage key={route.userId} userId={route.userId} />;
     case 'login':
       return <LoginPage />;
     case 'setup':

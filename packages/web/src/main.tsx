@@ -8,6 +8,7 @@ import { navigate } from './router.ts';
 import { matchRoute, sessionPath } from './routes.ts';
 import './styles.css';
 import './session-page.css';
+import './sessions-list.css';
 
 replayHost.openSession = (id) => {
   const embed = new URLSearchParams(location.search).get('embed') === '1';

@@ -4,6 +4,7 @@
 export type Route =
   | { name: 'sessions' }
   | { name: 'session'; id: string }
+  | { name: 'user'; userId: string }
   | { name: 'login' }
   | { name: 'setup' }
   | { name: 'project-settings' }
@@ -17,15 +18,29 @@ export function matchRoute(pathname: string): Route {
   if (path === '/setup') return { name: 'setup' };
   if (path === '/settings' || path === '/settings/projects') return { name: 'project-settings' };
   const session = /^\/sessions\/([^/]+)$/.exec(path);
-  if (session) {
-    try {
-      const id = decodeURIComponent(session[1] ?? '');
-      if (id && !id.includes('/')) return { name: 'session', id };
-    } catch {
-      // A malformed escape is not a session id.
-    }
-  }
+  const sessionId = session ? decodeSegment(session[1]) : null;
+  if (sessionId) return { name: 'session', id: sessionId };
+  const user = /^\/users\/([^/]+)$/.exec(path);
+  // End-user ids are whatever the site's `identify` sent, slashes included (escaped as %2F).
+  const userId = user ? decodeSegment(user[1], true) : null;
+  if (userId) return { name: 'user', userId };
   return { name: 'not-found' };
+}
+
+/** Decodes one path segment; null when empty, malformed, or (unless allowed) holding a slash. */
+function decodeSegment(segment: string | undefined, allowSlash = false): string | null {
+  try {
+    const value = decodeURIComponent(segment ?? '');
+    return value && (allowSlash || !value.includes('/')) ? value : null;
+  } catch {
+    // A malformed escape is not an id.
+    return null;
+  }
+}
+
+/** Returns the path of an end user's page (`/users/{user_id}`), with the list's query if given. */
+export function userPath(userId: string, search = ''): string {
+  return `/users/${encodeURIComponent(userId)}${search ? `?${search}` : ''}`;
 }
 
 /** Returns the path of a session page, with `t`, `window` and `embed` if asked. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { matchRoute, parseStartTime, safeNextPath, sessionPath } from '../src/routes.ts';
+import { matchRoute, parseStartTime, safeNextPath, sessionPath, userPath } from '../src/routes.ts';
 
 test('matches the app routes', () => {
   assert.deepEqual(matchRoute('/'), { name: 'sessions' });
@@ -47,4 +47,14 @@ test('settings routes', () => {
   assert.deepEqual(matchRoute('/settings/projects'), { name: 'project-settings' });
   assert.deepEqual(matchRoute('/settings/projects/'), { name: 'project-settings' });
   assert.deepEqual(matchRoute('/settings'), { name: 'project-settings' });
+});
+
+test('end-user pages: any id, slashes escaped', () => {
+  assert.deepEqual(matchRoute('/users/u-42'), { name: 'user', userId: 'u-42' });
+  assert.deepEqual(matchRoute('/users/ada%40example.com/'), { name: 'user', userId: 'ada@example.com' });
+  assert.deepEqual(matchRoute('/users/a%2Fb'), { name: 'user', userId: 'a/b' });
+  assert.deepEqual(matchRoute('/users'), { name: 'not-found' });
+  assert.deepEqual(matchRoute('/users/a/b'), { name: 'not-found' });
+  assert.equal(userPath('a/b c'), '/users/a%2Fb%20c');
+  assert.equal(userPath('u1', 'has_errors=true'), '/users/u1?has_errors=true');
 });

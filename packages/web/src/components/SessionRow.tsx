@@ -1,55 +1,156 @@
-//! One row of the sessions list, linking to the player page.
+//! One session of the list as a card: who (a link to the end user's page), when, how long, the
+//! first page, error and rage-click badges, tags, ticket links and a pulsing badge while it still
+//! records. A click anywhere but a control opens the player; the first page is a real link, so
+//! middle-click and "open in new tab" work.
 
-import type { Session } from '../api.ts';
-import {
-  browserLabel,
-  formatCount,
-  formatDateTime,
-  formatDuration,
-  relativeTime,
-  splitUrl,
-  userLabel,
-} from '../format.ts';
-import { sessionPath } from '../routes.ts';
+import type { SessionListItem } from '../api.ts';
+import { browserLabel, formatCount, formatDateTime, formatDuration, relativeTime, splitUrl } from '../format.ts';
+import { safeHttpUrl } from '../inspector/note-rules.ts';
+import { tagEntries, tagLabel } from '../list/tags.ts';
+import { isPlainClick, navigate } from '../router.ts';
+import { sessionPath, userPath } from '../routes.ts';
 import { Link } from './Link.tsx';
 
-export function SessionRow({ session, now }: { session: Session; now: Date }) {
+/** Every row's height in px; the virtual list positions rows by it, so the CSS must not change it. */
+export const ROW_HEIGHT = 68;
+
+interface SessionRowProps {
+  session: SessionListItem;
+  now: Date;
+  selected: boolean;
+  /** `shift`: extend the selection from the last clicked row. */
+  onSelect(shift: boolean): void;
+  /** Hides the user column's link on the end user's own page. */
+  userLink?: boolean;
+}
+
+/** Whether a click landed on a control of its own (a link, a button, the checkbox). */
+function onControl(event: MouseEvent): boolean {
+  return event.target instanceof Element && event.target.closest('a, button, input, label') !== null;
+}
+
+export function isLive(session: SessionListItem): boolean {
+  return session.live ?? session.status === 'recording';
+}
+
+export function SessionRow({ session, now, selected, onSelect, userLink = true }: SessionRowProps) {
   const url = splitUrl(session.first_url);
-  const started = new Date(session.started_at);
-  const anonymous = !session.user_email && !session.user_name && !session.user_id;
+  const href = sessionPath(session.id);
+  const name = session.user_name || session.user_email || session.user_id;
+  const secondary = session.user_name && session.user_email ? session.user_email : session.user_id && name !== session.user_id ? session.user_id : '';
+  const errors = session.error_count ?? 0;
+  const rage = session.rage_click_count ?? 0;
+  const tags = tagEntries(session.tags);
+  const links = session.links ?? [];
+  const live = isLive(session);
   return (
-    <Link href={sessionPath(session.id)} class="session-row">
+    <div
+      class={`session-row${selected ? ' session-row--selected' : ''}`}
+      role="listitem"
+      style={{ height: `${ROW_HEIGHT}px` }}
+      data-session-id={session.id}
+      onClick={(e) => {
+        if (onControl(e) || !isPlainClick(e)) return;
+        navigate(href);
+      }}
+    >
+      <label class="cell cell--check" title="Select (shift-click selects a range)">
+        <input
+          type="checkbox"
+          checked={selected}
+          aria-label={`Select the session of ${name ?? 'an anonymous user'}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            onSelect(e.shiftKey);
+          }}
+        />
+      </label>
       <span class="cell cell--user">
-        <span class={anonymous ? 'muted' : 'strong'}>{userLabel(session)}</span>
-        {session.status === 'recording' && <span class="badge badge--live">live</span>}
+        {name && session.user_id && userLink ? (
+          <Link href={userPath(session.user_id)} class="strong" title={`All sessions of ${name}`}>
+            {name}
+          </Link>
+        ) : (
+          <span class={name ? 'strong' : 'muted'}>{name ?? 'Anonymous'}</span>
+        )}
+        <span class="muted small">{secondary || browserLabel(session)}</span>
       </span>
-      <span class="cell cell--started" title={session.started_at}>
-        <span>{formatDateTime(session.started_at)}</span>
-        <span class="muted small">{relativeTime(started, now)}</span>
+      <span class="cell cell--url">
+        <Link href={href} class="url__path" title={session.first_url ?? undefined}>
+          {url.path || '—'}
+        </Link>
+        <span class="muted small">
+          {[url.host, session.page_views ? `${formatCount(session.page_views)} page${session.page_views === 1 ? '' : 's'}` : '']
+            .filter(Boolean)
+            .join(' · ')}
+        </span>
       </span>
-      <span class="cell cell--num">{formatDuration(session.duration)}</span>
-      <span class="cell cell--num">{formatCount(session.page_views)}</span>
-      <span class="cell cell--url" title={session.first_url ?? ''}>
-        <span class="url__path">{url.path || '—'}</span>
-        {url.host && <span class="url__host muted small">{url.host}</span>}
+      <span class="cell cell--started" title={formatDateTime(session.started_at)}>
+        <span>{relativeTime(new Date(session.started_at), now)}</span>
+        <span class="muted small">{formatDateTime(session.started_at)}</span>
       </span>
-      <span class="cell">{browserLabel(session)}</span>
-      <span class="cell cell--num">{formatCount(session.event_count)}</span>
-    </Link>
+      <span class="cell cell--num cell--duration">
+        <span class="tabular">{formatDuration(session.duration)}</span>
+        <span class="muted small">{formatCount(session.event_count)} ev</span>
+      </span>
+      <span class="cell cell--signals">
+        <span class="signals">
+          {live && <span class="badge badge--live badge--pulse">live</span>}
+          {errors > 0 && (
+            <span class="badge badge--error" title={`${errors} error${errors === 1 ? '' : 's'} (console errors, exceptions, failed requests)`}>
+              {formatCount(errors)} error{errors === 1 ? '' : 's'}
+            </span>
+          )}
+          {rage > 0 && (
+            <span class="badge badge--rage" title={`${rage} rage click${rage === 1 ? '' : 's'}`}>
+              {formatCount(rage)} rage
+            </span>
+          )}
+        </span>
+        <span class="row-tags">
+          {links.map((link) => {
+            const safe = safeHttpUrl(link.url);
+            return safe ? (
+              <a key={`${link.kind}:${link.ref}`} class="row-link" href={safe} target="_blank" rel="noopener noreferrer" title={`${link.kind} ${link.ref}`}>
+                {link.ref} ↗
+              </a>
+            ) : (
+              <span key={`${link.kind}:${link.ref}`} class="row-link" title={link.kind}>
+                {link.ref}
+              </span>
+            );
+          })}
+          {tags.map(([k, v]) => (
+            <span key={k} class="tag">
+              {tagLabel(k, v)}
+            </span>
+          ))}
+        </span>
+      </span>
+    </div>
   );
 }
 
-/** The column titles, matching `SessionRow`'s cells. */
-export function SessionListHeader() {
+/** The column titles, matching `SessionRow`'s cells; the first holds the select-all box. */
+export function SessionListHeader({ allSelected, someSelected, onToggleAll }: { allSelected: boolean; someSelected: boolean; onToggleAll(): void }) {
   return (
     <div class="session-row session-row--head" role="presentation">
+      <label class="cell cell--check">
+        <input
+          type="checkbox"
+          aria-label="Select all loaded sessions"
+          checked={allSelected}
+          ref={(el) => {
+            if (el) el.indeterminate = someSelected && !allSelected;
+          }}
+          onClick={onToggleAll}
+        />
+      </label>
       <span class="cell">User</span>
+      <span class="cell">First page</span>
       <span class="cell">Started</span>
       <span class="cell cell--num">Duration</span>
-      <span class="cell cell--num">Pages</span>
-      <span class="cell">First page</span>
-      <span class="cell">Browser</span>
-      <span class="cell cell--num">Events</span>
+      <span class="cell">Signals and tags</span>
     </div>
   );
 }
@@ -57,10 +158,11 @@ export function SessionListHeader() {
 /** A grey placeholder row shown while the list loads. */
 export function SkeletonRow() {
   return (
-    <div class="session-row session-row--skeleton" aria-hidden="true">
-      {[60, 70, 30, 20, 80, 50, 30].map((width, i) => (
+    <div class="session-row session-row--skeleton" aria-hidden="true" style={{ height: `${ROW_HEIGHT}px` }}>
+      {[0, 70, 80, 50, 40, 60].map((width, i) => (
         <span key={i} class="cell">
-          <span class="skeleton" style={{ width: `${width}%` }} />
+          {width > 0 && <span class="skeleton" style={{ width: `${width}%` }} />}
+          {width > 0 && <span class="skeleton" style={{ width: `${width / 2}%` }} />}
         </span>
       ))}
     </div>

@@ -1,107 +1,47 @@
-//! `/`: the sessions list, newest first, with "Load more" over keyset pagination.
+//! `/`: the sessions list — free-text search, filter chips, sort and saved views, all kept in the
+//! URL's query string (the API's parameter names) so any list is a link and back/forward work.
 
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError, listSessions, type Session } from '../api.ts';
+import { useMemo } from 'preact/hooks';
 import { AccountLoadError } from '../components/AccountLoadError.tsx';
 import { AppShell } from '../components/AppShell.tsx';
+import { FilterBar } from '../components/list/FilterBar.tsx';
+import { SessionList } from '../components/list/SessionList.tsx';
+import { ViewsMenu } from '../components/list/ViewsMenu.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { SessionListHeader, SessionRow, SkeletonRow } from '../components/SessionRow.tsx';
-import { redirectToLogin, useCurrentUser } from '../use-current-user.ts';
-
-const PAGE_SIZE = 50;
-
-interface ListState {
-  sessions: Session[];
-  cursor: string | null;
-  phase: 'loading' | 'ready' | 'error';
-  loadingMore: boolean;
-  error: ApiError | null;
-}
-
-const INITIAL: ListState = { sessions: [], cursor: null, phase: 'loading', loadingMore: false, error: null };
-
-function asApiError(error: unknown): ApiError {
-  return error instanceof ApiError ? error : new ApiError(0, 'unknown', String(error));
-}
+import { clearFilters, isFiltered, listHref, parseListQuery, type ListQuery } from '../list/query.ts';
+import { navigate, useLocation } from '../router.ts';
+import { useCurrentUser } from '../use-current-user.ts';
+import { useSessionList } from '../use-session-list.ts';
 
 export function SessionsPage() {
   const { me, error: meError, retry: retryMe } = useCurrentUser();
-  const [list, setList] = useState<ListState>(INITIAL);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    if (!me) return;
-    let live = true;
-    setList(INITIAL);
-    listSessions({ limit: PAGE_SIZE }).then(
-      (page) => live && setList({ ...INITIAL, sessions: page.sessions, cursor: page.next_cursor, phase: 'ready' }),
-      (err: unknown) => {
-        if (!live) return;
-        const error = asApiError(err);
-        if (error.status === 401) redirectToLogin();
-        else setList({ ...INITIAL, phase: 'error', error });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [me, attempt]);
-
-  const loadMore = useCallback(() => {
-    if (!list.cursor || list.loadingMore) return;
-    setList((s) => ({ ...s, loadingMore: true, error: null }));
-    listSessions({ limit: PAGE_SIZE, cursor: list.cursor }).then(
-      (page) =>
-        setList((s) => ({ ...s, sessions: [...s.sessions, ...page.sessions], cursor: page.next_cursor, loadingMore: false })),
-      (err: unknown) => setList((s) => ({ ...s, loadingMore: false, error: asApiError(err) })),
-    );
-  }, [list.cursor, list.loadingMore]);
+  const { pathname, search } = useLocation();
+  const searchKey = search.toString();
+  const query = useMemo(() => parseListQuery(search), [searchKey]);
+  const list = useSessionList(query, me !== null);
+  const go = (next: ListQuery, options: { replace?: boolean } = {}): void => navigate(listHref(pathname, next), options);
 
   if (meError) return <AccountLoadError error={meError} onRetry={retryMe} />;
-
-  const now = new Date();
+  const count = list.sessions.length;
   return (
     <AppShell email={me?.user.email ?? null}>
       <div class="page-head">
         <h1>Sessions</h1>
-        {list.phase === 'ready' && list.sessions.length > 0 && (
-          <span class="muted">
-            {list.sessions.length}
-            {list.cursor ? '+' : ''} recorded
+        {list.phase === 'ready' && count > 0 && (
+          <span class="muted" aria-live="polite">
+            {count.toLocaleString('en-US')}
+            {list.hasMore ? '+' : ''} {isFiltered(query) ? 'matching' : 'recorded'}
           </span>
         )}
+        <span class="page-head__actions">{me && <ViewsMenu me={me} query={query} onApply={(q) => go(q)} />}</span>
       </div>
-      {list.phase === 'error' && list.error && (
-        <Notice title="Could not load sessions" tone="error" onRetry={() => setAttempt((n) => n + 1)}>
-          {list.error.message}
-        </Notice>
-      )}
-      {list.phase === 'ready' && list.sessions.length === 0 && <EmptyState />}
-      {(list.phase === 'loading' || list.sessions.length > 0) && (
-        <div class="session-list" role="list" aria-busy={list.phase === 'loading'}>
-          <SessionListHeader />
-          {list.phase === 'loading'
-            ? Array.from({ length: 8 }, (_, i) => <SkeletonRow key={i} />)
-            : list.sessions.map((session) => <SessionRow key={session.id} session={session} now={now} />)}
-        </div>
-      )}
-      {list.phase === 'ready' && list.error && list.sessions.length > 0 && (
-        <p class="inline-error" role="alert">
-          {list.error.message}
-        </p>
-      )}
-      {list.phase === 'ready' && list.cursor && (
-        <div class="load-more">
-          <button type="button" class="button" onClick={loadMore} disabled={list.loadingMore}>
-            {list.loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <FilterBar query={query} onChange={go} />
+      <SessionList query={query} list={list} onClearFilters={() => go(clearFilters(query))} empty={<FirstRun />} />
     </AppShell>
   );
 }
 
-function EmptyState() {
+function FirstRun() {
   const snippet = `<script src="${location.origin}/sdk/tapedeck.js" data-project="KEY" async></script>`;
   return (
     <Notice title="No sessions yet">

@@ -1,16 +1,19 @@
-//! The Info tab: who the user was, on what, the pages they visited (a click seeks there), tabs,
-//! tags, the linked support ticket, and the session's notes.
+//! The Info tab: who the user was (a link to all their sessions), on what, the pages they visited
+//! (a click seeks there), tabs, tags and ticket links (editable by members), and the notes.
 
 import type { RefObject } from 'preact';
 import { useMemo } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { Session } from '../../api.ts';
 import { browserLabel, formatCount, formatDateTime, formatDuration, relativeTime, splitUrl } from '../../format.ts';
-import { ticketOf } from '../../inspector/note-rules.ts';
+import { canAddNotes, ticketOf } from '../../inspector/note-rules.ts';
 import type { Playhead } from '../../inspector/playhead.ts';
 import { urlHistory, type TimelineEntry } from '../../inspector/timeline.ts';
 import { errorMessage, type Loadable } from '../../use-session-data.ts';
+import { userPath } from '../../routes.ts';
 import { Link } from '../Link.tsx';
+import { LinksSection } from './LinksSection.tsx';
+import { TagsSection } from './TagsSection.tsx';
 import { Clock, keepFocus, PanelMessage } from './parts.tsx';
 import { useFollow } from './use-follow.ts';
 
@@ -63,8 +66,9 @@ export function InfoPanel({
   session,
   currentWindow,
   notes,
+  role,
   ...rest
-}: InfoProps & { session: Loadable<Session>; currentWindow: string | null; notes: ComponentChildren }) {
+}: InfoProps & { session: Loadable<Session>; currentWindow: string | null; notes: ComponentChildren; role: string | null }) {
   if (session.status === 'loading') return <PanelMessage tone="loading" title="Loading the session's details…" />;
   if (session.status === 'error') {
     return (
@@ -80,8 +84,9 @@ export function InfoPanel({
   const ticket = ticketOf(s.metadata);
   const windows = s.windows ?? [];
   const viewport = s.viewport ? `${s.viewport.width} × ${s.viewport.height}` : '—';
-  const tags = Object.entries(s.tags ?? {});
   const name = s.user_email || s.user_name || s.user_id;
+  // Unknown role (still loading, or several organizations): offer the controls, the server decides.
+  const canEdit = role === null || canAddNotes(role);
   return (
     <div class="panel panel--scroll info">
       <section class="info__user">
@@ -91,22 +96,16 @@ export function InfoPanel({
         <div class="info__who">
           <h2 title={name ?? 'Anonymous'}>{name ?? 'Anonymous'}</h2>
           {s.user_name && s.user_email && <p class="muted">{s.user_name}</p>}
-          {s.user_id && <p class="muted small mono">id {s.user_id}</p>}
+          {s.user_id && (
+            <p class="muted small">
+              <span class="mono">id {s.user_id}</span> · <Link href={userPath(s.user_id)}>all their sessions</Link>
+            </p>
+          )}
         </div>
         {s.status === 'recording' && <span class="badge badge--live">live</span>}
       </section>
-      {ticket && (
-        <section class="info__section">
-          <h3>Ticket</h3>
-          {ticket.url ? (
-            <a class="ticket" href={ticket.url} target="_blank" rel="noopener noreferrer">
-              {ticket.ref} ↗
-            </a>
-          ) : (
-            <span class="ticket">{ticket.ref}</span>
-          )}
-        </section>
-      )}
+      <LinksSection sessionId={s.id} recorderTicket={ticket} canEdit={canEdit} />
+      <TagsSection sessionId={s.id} tags={s.tags} canEdit={canEdit} />
       {notes}
       <UrlHistory session={s} {...rest} />
       <section class="info__section">
@@ -140,18 +139,6 @@ export function InfoPanel({
               </li>
             ))}
           </ul>
-        </section>
-      )}
-      {tags.length > 0 && (
-        <section class="info__section">
-          <h3>Tags</h3>
-          <div class="tags">
-            {tags.map(([k, v]) => (
-              <span key={k} class="tag">
-                {k}: {v}
-              </span>
-            ))}
-          </div>
         </section>
       )}
     </div>

@@ -136,6 +136,7 @@ export function Inspector(props: InspectorProps) {
           session={props.session}
           currentWindow={props.currentWindow}
           notes={notes}
+          role={props.role}
           entries={entries}
           playhead={playhead}
           active={tab === 'info'}

@@ -1,0 +1,51 @@
+//! One active filter as a chip: its name and value, a click opens its editor (flags have none),
+//! × removes it.
+
+import { chipText, chipTitle } from '../../list/chips.ts';
+import { filterDef } from '../../list/filters.ts';
+import type { Filter } from '../../list/query.ts';
+import { usePopover } from '../use-popover.ts';
+import { FilterEditor } from './FilterEditor.tsx';
+
+interface FilterChipProps {
+  filter: Filter;
+  onChange(value: string): void;
+  onRemove(): void;
+}
+
+export function FilterChip({ filter, onChange, onRemove }: FilterChipProps) {
+  const def = filterDef(filter.param);
+  const popover = usePopover();
+  const { name, value } = chipText(filter);
+  const editable = def !== undefined && def.kind !== 'flag';
+  return (
+    <div class="filter-chip" ref={popover.ref} data-param={filter.param}>
+      <button
+        type="button"
+        class="filter-chip__body"
+        title={editable ? `${chipTitle(filter)} — click to change` : chipTitle(filter)}
+        aria-expanded={editable ? popover.open : undefined}
+        onClick={editable ? popover.toggle : undefined}
+      >
+        <span class={value ? 'filter-chip__name' : 'filter-chip__value'}>{name}</span>
+        {value && <span class="filter-chip__value">{value}</span>}
+      </button>
+      <button type="button" class="filter-chip__remove" aria-label={`Remove filter: ${chipTitle(filter)}`} onClick={onRemove}>
+        ×
+      </button>
+      {popover.open && def && (
+        <div class="popover">
+          <FilterEditor
+            def={def}
+            value={filter.value}
+            onApply={(v) => {
+              popover.hide();
+              onChange(v);
+            }}
+            onCancel={popover.hide}
+          />
+        </div>
+      )}
+    </div>
+  );
+}

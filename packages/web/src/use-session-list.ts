@@ -1,0 +1,94 @@
+//! `useSessionList`: the sessions matching a list query, one keyset page at a time. A new query
+//! starts over; answers to an older query (or a page asked before it) are dropped, so typing fast
+//! never shows a stale list. Rows can be patched in place (after tagging) without a reload.
+
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, listSessions, type SessionListItem } from './api.ts';
+import { apiParams, listQueryParams, type ListQuery } from './list/query.ts';
+import { redirectToLogin } from './use-current-user.ts';
+
+/** Sessions asked per request (the API's default; at most 200). */
+export const PAGE_SIZE = 50;
+
+export interface SessionListState {
+  sessions: SessionListItem[];
+  phase: 'loading' | 'ready' | 'error';
+  /** The first page's failure (phase 'error'), or a later page's (phase 'ready'). */
+  error: ApiError | null;
+  hasMore: boolean;
+  loadingMore: boolean;
+}
+
+export interface SessionList extends SessionListState {
+  loadMore(): void;
+  retry(): void;
+  /** Changes the listed sessions whose ids are in `ids` with `patch`. */
+  patch(ids: ReadonlySet<string>, patch: (session: SessionListItem) => SessionListItem): void;
+}
+
+const INITIAL: SessionListState = { sessions: [], phase: 'loading', error: null, hasMore: false, loadingMore: false };
+
+function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError(0, 'unknown', String(error));
+}
+
+export function useSessionList(query: ListQuery, enabled: boolean): SessionList {
+  const [state, setState] = useState<SessionListState>(INITIAL);
+  const [attempt, setAttempt] = useState(0);
+  const cursor = useRef<string | null>(null);
+  // Bumped by every new query: answers carrying an older number are stale.
+  const generation = useRef(0);
+  const key = listQueryParams(query).toString();
+
+  useEffect(() => {
+    if (!enabled) return;
+    const mine = ++generation.current;
+    cursor.current = null;
+    setState(INITIAL);
+    listSessions(apiParams(query, { limit: PAGE_SIZE })).then(
+      (page) => {
+        if (mine !== generation.current) return;
+        cursor.current = page.next_cursor;
+        setState({ ...INITIAL, sessions: page.sessions, phase: 'ready', hasMore: page.next_cursor !== null });
+      },
+      (err: unknown) => {
+        if (mine !== generation.current) return;
+        const error = asApiError(err);
+        if (error.status === 401) redirectToLogin();
+        else setState({ ...INITIAL, phase: 'error', error });
+      },
+    );
+    // `query` is fully described by `key`.
+  }, [key, enabled, attempt]);
+
+  const loadMore = useCallback(() => {
+    const from = cursor.current;
+    if (!from) return;
+    const mine = generation.current;
+    cursor.current = null; // one request per cursor
+    setState((s) => ({ ...s, loadingMore: true, error: null }));
+    listSessions(apiParams(query, { limit: PAGE_SIZE, cursor: from })).then(
+      (page) => {
+        if (mine !== generation.current) return;
+        cursor.current = page.next_cursor;
+        setState((s) => {
+          // Keyset pages do not overlap, but a row patched or re-sorted server-side must not show twice.
+          const seen = new Set(s.sessions.map((x) => x.id));
+          const fresh = page.sessions.filter((x) => !seen.has(x.id));
+          return { ...s, sessions: [...s.sessions, ...fresh], loadingMore: false, hasMore: page.next_cursor !== null };
+        });
+      },
+      (err: unknown) => {
+        if (mine !== generation.current) return;
+        cursor.current = from; // try the same page again
+        setState((s) => ({ ...s, loadingMore: false, error: asApiError(err) }));
+      },
+    );
+  }, [key]);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  const patch = useCallback((ids: ReadonlySet<string>, fn: (s: SessionListItem) => SessionListItem) => {
+    setState((s) => ({ ...s, sessions: s.sessions.map((x) => (ids.has(x.id) ? fn(x) : x)) }));
+  }, []);
+  return { ...state, loadMore, retry, patch };
+}
