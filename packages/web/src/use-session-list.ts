@@ -17,6 +17,8 @@ export interface SessionListState {
   error: ApiError | null;
   hasMore: boolean;
   loadingMore: boolean;
+  /** The list query (its query string) the shown rows answer; '' before the first answer. */
+  shownQuery: string;
 }
 
 export interface SessionList extends SessionListState {
@@ -26,7 +28,7 @@ export interface SessionList extends SessionListState {
   patch(ids: ReadonlySet<string>, patch: (session: SessionListItem) => SessionListItem): void;
 }
 
-const INITIAL: SessionListState = { sessions: [], phase: 'loading', error: null, hasMore: false, loadingMore: false };
+const INITIAL: SessionListState = { sessions: [], phase: 'loading', error: null, hasMore: false, loadingMore: false, shownQuery: '' };
 
 function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError(0, 'unknown', String(error));
@@ -49,13 +51,13 @@ export function useSessionList(query: ListQuery, enabled: boolean): SessionList 
       (page) => {
         if (mine !== generation.current) return;
         cursor.current = page.next_cursor;
-        setState({ ...INITIAL, sessions: page.sessions, phase: 'ready', hasMore: page.next_cursor !== null });
+        setState({ ...INITIAL, sessions: page.sessions, phase: 'ready', hasMore: page.next_cursor !== null, shownQuery: key });
       },
       (err: unknown) => {
         if (mine !== generation.current) return;
         const error = asApiError(err);
         if (error.status === 401) redirectToLogin();
-        else setState({ ...INITIAL, phase: 'error', error });
+        else setState({ ...INITIAL, phase: 'error', error, shownQuery: key });
       },
     );
     // `query` is fully described by `key`.

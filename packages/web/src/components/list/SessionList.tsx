@@ -65,16 +65,22 @@ export function SessionList({ query, list, onClearFilters, empty, userLinks = tr
     if (list.phase === 'ready' && shouldFetchMore(range, total, { hasMore: list.hasMore, loading: list.loadingMore || list.error !== null })) list.loadMore();
   }, [range, total, list.phase, list.hasMore, list.loadingMore, list.error]);
 
+  // What the rows answer, for tests and tools to wait on (`data-query` is the list's query string).
+  const results = (children: ComponentChildren) => (
+    <div class="session-results" data-phase={list.phase} data-query={list.shownQuery}>
+      {children}
+    </div>
+  );
   if (list.phase === 'error' && list.error) {
-    return (
+    return results(
       <Notice title="Could not load sessions" tone="error" onRetry={list.retry}>
         {list.error.code === 'invalid_query' ? `The server refused a filter: ${list.error.message}` : list.error.message}
-      </Notice>
+      </Notice>,
     );
   }
   if (list.phase === 'ready' && total === 0) {
-    if (!filtered && empty) return <>{empty}</>;
-    return (
+    if (!filtered && empty) return results(empty);
+    return results(
       <Notice title="No sessions match">
         <p>Nothing recorded matches {filtered ? 'this search and these filters. Widen them, or start over.' : 'yet.'}</p>
         {filtered && (
@@ -82,14 +88,14 @@ export function SessionList({ query, list, onClearFilters, empty, userLinks = tr
             Clear filters
           </button>
         )}
-      </Notice>
+      </Notice>,
     );
   }
 
   const now = new Date();
   const pad = padding(range, ROW_HEIGHT, total);
   const loading = list.phase === 'loading';
-  return (
+  return results(
     <>
       {selected.length > 0 && (
         <BulkTagBar
@@ -145,6 +151,6 @@ export function SessionList({ query, list, onClearFilters, empty, userLinks = tr
           </span>
         )}
       </div>
-    </>
+    </>,
   );
 }
