@@ -29,6 +29,8 @@ function onControl(event: MouseEvent): boolean {
   return event.target instanceof Element && event.target.closest('a, button, input, label') !== null;
 }
 
+const plural = (n: number, word: string): string => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+
 export function isLive(session: SessionListItem): boolean {
   return session.live ?? session.status === 'recording';
 }
@@ -40,6 +42,7 @@ export function SessionRow({ session, now, selected, onSelect, userLink = true }
   const secondary = session.user_name && session.user_email ? session.user_email : session.user_id && name !== session.user_id ? session.user_id : '';
   const errors = session.error_count ?? 0;
   const rage = session.rage_click_count ?? 0;
+  const failed = session.failed_request_count ?? 0;
   const tags = tagEntries(session.tags);
   const links = session.links ?? [];
   const live = isLive(session);
@@ -50,8 +53,10 @@ export function SessionRow({ session, now, selected, onSelect, userLink = true }
       style={{ height: `${ROW_HEIGHT}px` }}
       data-session-id={session.id}
       onClick={(e) => {
-        if (onControl(e) || !isPlainClick(e)) return;
-        navigate(href);
+        if (onControl(e)) return;
+        // Ctrl/⌘-click opens the player in a new tab, as on a link.
+        if (isPlainClick(e)) navigate(href);
+        else if (e.ctrlKey || e.metaKey) window.open(href, '_blank', 'noopener');
       }}
     >
       <label class="cell cell--check" title="Select (shift-click selects a range)">
@@ -97,8 +102,13 @@ export function SessionRow({ session, now, selected, onSelect, userLink = true }
         <span class="signals">
           {live && <span class="badge badge--live badge--pulse">live</span>}
           {errors > 0 && (
-            <span class="badge badge--error" title={`${errors} error${errors === 1 ? '' : 's'} (console errors, exceptions, failed requests)`}>
+            <span class="badge badge--error" title={`${plural(errors, 'error')}: thrown errors and console.error calls (${plural(session.console_error_count ?? 0, 'console error')})`}>
               {formatCount(errors)} error{errors === 1 ? '' : 's'}
+            </span>
+          )}
+          {failed > 0 && (
+            <span class="badge badge--failed" title={`${plural(failed, 'request')} failed or answered 4xx/5xx`}>
+              {formatCount(failed)} failed
             </span>
           )}
           {rage > 0 && (

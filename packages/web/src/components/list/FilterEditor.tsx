@@ -2,8 +2,16 @@
 //! fits the filter's kind, Enter or "Apply" to set it, Escape to leave it as it was.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { editorInput, readEditorInput } from '../../list/chips.ts';
+import { editorInput, readEditorInput, toDateInput } from '../../list/chips.ts';
 import type { FilterDef } from '../../list/filters.ts';
+
+/** Quick picks for date filters: how far back from now. */
+const DATE_PRESETS: readonly (readonly [string, number])[] = [
+  ['1 h ago', 3_600_000],
+  ['24 h ago', 86_400_000],
+  ['7 days ago', 7 * 86_400_000],
+  ['30 days ago', 30 * 86_400_000],
+];
 
 interface FilterEditorProps {
   def: FilterDef;
@@ -62,6 +70,15 @@ export function FilterEditor({ def, value, onApply, onCancel }: FilterEditorProp
             setError(null);
           }}
         />
+      )}
+      {def.kind === 'date' && (
+        <div class="filter-editor__presets">
+          {DATE_PRESETS.map(([label, ms]) => (
+            <button key={label} type="button" class="link-button small" onClick={() => setText(toDateInput(new Date(Date.now() - ms).toISOString()))}>
+              {label}
+            </button>
+          ))}
+        </div>
       )}
       {def.suggestions && (
         <datalist id={listId}>
