@@ -169,6 +169,9 @@ export function createPlayer(container: HTMLElement, options: PlayerOptions): Pl
     onSeeked: () => undefined,
   });
   let lastDuration = playback.durationMs;
+  // Ask for the first range now, so it travels while the controls are built (its answer is
+  // handled after this function returns, when everything below exists).
+  playback.seek(clampSeek(options.startAt ?? 0, playback.durationMs));
 
   const setState = (next: PlayerState): void => {
     if (next === state) return;
@@ -363,7 +366,6 @@ export function createPlayer(container: HTMLElement, options: PlayerOptions): Pl
   const timeout = win.setTimeout(() => {
     if (state === 'loading') settleReady(new PlayerError('The first frame of the replay was not painted in time.'));
   }, FIRST_FRAME_TIMEOUT_MS);
-  playback.seek(clampSeek(options.startAt ?? 0, playback.durationMs));
   void playback
     .settled()
     .then(async () => {

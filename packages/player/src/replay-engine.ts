@@ -109,6 +109,34 @@ function sizeAt(events: readonly eventWithTime[], epochMs: number): { width: num
   return null;
 }
 
+/** The rrweb internals `skipSyncScrolls` replaces (rrweb 2.1.6; private in its types). */
+interface ScrollApplier {
+  applyScroll(data: unknown, isSync: boolean): void;
+}
+
+/**
+ * Makes rrweb skip scrolling while it applies a seek's events synchronously (`syncing()`): it
+ * would scroll the document after rebuilding a snapshot and a node at each scroll event, and
+ * each scroll after a DOM change makes the browser lay the page out again (a seek on a busy
+ * page did some twenty layouts). The engine sets every node's offset at the target once, after
+ * the pass (`restoreScroll`); scrolls while playing still go to rrweb.
+ */
+function skipSyncScrolls(replayer: Replayer, syncing: () => boolean): void {
+  const internals = replayer as unknown as ScrollApplier;
+  const applyScroll = internals.applyScroll.bind(replayer);
+  internals.applyScroll = (data, isSync) => {
+    if (!isSync) applyScroll(data, isSync);
+  };
+  // The snapshot's initial offset goes through the frame's own `scrollTo` (rrweb 2.1.6
+  // `castFn` for a FullSnapshot); `document.open` keeps the Window, so this stays in place.
+  const frame = replayer.iframe.contentWindow;
+  if (!frame) return;
+  const scrollTo = frame.scrollTo.bind(frame) as (...args: unknown[]) => void;
+  frame.scrollTo = ((...args: unknown[]) => {
+    if (!syncing()) scrollTo(...args);
+  }) as typeof frame.scrollTo;
+}
+
 export class ReplayEngine {
   readonly replayer: Replayer;
   /** The held events (no edge events), sorted; what `getEventAtTime` searches. */
@@ -126,6 +154,8 @@ export class ReplayEngine {
   private queuedEdge: number | null = null;
   private drained: (() => void)[] = [];
   private drainFrame = 0;
+  /** True while rrweb applies a seek's events synchronously (see `skipSyncScrolls`). */
+  private syncing = false;
 
   /**
    * Builds a Replayer in `root` over `events` (sorted, starting at a keyframe or at the window's
@@ -163,6 +193,7 @@ export class ReplayEngine {
       this.replayer.destroy();
       throw new PlayerError('Refusing to replay: the replay iframe is not sandboxed without scripts.');
     }
+    skipSyncScrolls(this.replayer, () => this.syncing);
     this.replayer.on('resize', (size) => hooks.onResize(size as { width: number; height: number }));
     this.replayer.on('finish', () => {
       // rrweb reports "finish" 50 ms after casting what was then its last event; after a
@@ -230,25 +261,34 @@ export class ReplayEngine {
     const fromEpoch = forward ? last : this.originMs + this.keyframeBefore(target);
     this.replayer.config.useVirtualDom = countMutations(this.events, fromEpoch, this.originMs + target) >= VIRTUAL_DOM_MIN_MUTATIONS;
     this.live = false;
-    if (playing) this.replayer.play(offset);
-    else this.replayer.pause(offset);
+    this.syncing = true;
+    try {
+      if (playing) this.replayer.play(offset);
+      else this.replayer.pause(offset);
+    } finally {
+      this.syncing = false;
+    }
     this.restoreScroll(target);
     void this.painter.show(this.events, this.originMs + target);
     this.live = playing;
     this.hooks.onSeeked?.();
   }
 
-  /** Sets every scrolled node to its recorded offset at `ms` (see scroll-positions.ts). */
+  /**
+   * Sets every scrolled node to its recorded offset at `ms` (see scroll-positions.ts). Reads
+   * every offset first, then scrolls: a scroll between two reads would make the browser lay
+   * the page out again for the next read.
+   */
   private restoreScroll(ms: number): void {
     const mirror = this.replayer.getMirror();
     const win = this.replayer.iframe.contentWindow;
+    const moves: { target: Window | Element; x: number; y: number }[] = [];
     for (const { id, x, y } of scrollOffsetsAt(this.events, this.originMs + ms)) {
       const node = mirror.getNode(id);
       const target = node && node.nodeType === 9 ? win : node && node.nodeType === 1 ? (node as Element) : null;
-      if (target && (Math.abs(scrollTop(target) - y) > 0.5 || Math.abs(scrollLeft(target) - x) > 0.5)) {
-        target.scrollTo({ left: x, top: y, behavior: 'instant' });
-      }
+      if (target && (Math.abs(scrollTop(target) - y) > 0.5 || Math.abs(scrollLeft(target) - x) > 0.5)) moves.push({ target, x, y });
     }
+    for (const { target, x, y } of moves) target.scrollTo({ left: x, top: y, behavior: 'instant' });
   }
 
   /**
