@@ -3,6 +3,7 @@
 //! S3-compatible bucket; one per storage region). Handlers only ever see `Arc<dyn MetaStore>`
 //! and `Arc<dyn BlobStore>`.
 
+mod annotations;
 mod blob;
 mod compaction_meta;
 pub mod erase;
@@ -16,6 +17,7 @@ mod timeline_rows;
 mod vault;
 mod window_reader;
 
+pub use annotations::*;
 pub use blob::{
     BlobStore, ObjectBlobStore, S3Credentials, S3Location, check_blob_store_url, open_blob_store,
     open_blob_store_with, parse_s3_url,

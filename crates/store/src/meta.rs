@@ -2,10 +2,13 @@
 
 use async_trait::async_trait;
 use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
+use tapedeck_core::saved_views::ViewPatch;
+use tapedeck_core::session_tags::TagChange;
 use tapedeck_core::timeline::{ActiveSpan, StoredEntry};
 use tapedeck_core::{BatchFacts, BatchMeta, SessionSummary};
 
 use crate::StoreError;
+use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdate};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -367,4 +370,46 @@ pub trait MetaStore: Send + Sync {
         retry_at_ms: Option<i64>,
         now_ms: i64,
     ) -> Result<bool>;
+
+    // Tags, links and saved views (issue 7): `annotations.rs` has the records.
+
+    /// Applies a tag change to each of these sessions that is in one of `organization_ids`, in
+    /// one transaction (ingest's tag writes queue behind it), through the same tag write as
+    /// ingest; sessions not found there are skipped. `TooManyTags` (and no change at all) when
+    /// a session would end up over the limit.
+    async fn update_session_tags(
+        &self,
+        organization_ids: &[String],
+        session_ids: &[String],
+        change: &TagChange,
+        now_ms: i64,
+    ) -> Result<TagUpdate>;
+    /// A session's links, oldest first.
+    async fn list_links(&self, session_id: &str) -> Result<Vec<SessionLink>>;
+    /// Adds a link, or returns the one with the same (session, kind, ref) — given a `url`, it
+    /// takes that url. True when the link is new. `NotFound` when the session is gone.
+    async fn add_link(&self, link: &NewLink) -> Result<(SessionLink, bool)>;
+    /// Deletes a link of the session and returns it; `None` when there was none.
+    async fn delete_link(&self, session_id: &str, link_id: &str) -> Result<Option<SessionLink>>;
+    /// The views `user_id` may see in these organizations: their own and the shared ones, by
+    /// name then id.
+    async fn saved_views(
+        &self,
+        user_id: &str,
+        organization_ids: &[String],
+    ) -> Result<Vec<SavedView>>;
+    async fn saved_view(&self, id: &str) -> Result<Option<SavedView>>;
+    /// Stores a new view; `Conflict` when its author has a view of that name in the
+    /// organization.
+    async fn create_saved_view(&self, view: &NewSavedView) -> Result<SavedView>;
+    /// Applies a checked patch; `NotFound` when the view is gone, `Conflict` when the new name
+    /// is taken.
+    async fn update_saved_view(
+        &self,
+        id: &str,
+        patch: &ViewPatch,
+        now_ms: i64,
+    ) -> Result<SavedView>;
+    /// Deletes a view; false when there was none.
+    async fn delete_saved_view(&self, id: &str) -> Result<bool>;
 }

@@ -13,8 +13,14 @@ mod engines;
 mod erasure;
 #[path = "conformance/keys_audit.rs"]
 mod keys_audit;
+#[path = "conformance/links.rs"]
+mod links;
+#[path = "conformance/tags.rs"]
+mod tags;
 #[path = "conformance/timeline.rs"]
 mod timeline;
+#[path = "conformance/views.rs"]
+mod views;
 // The testkit's helper, included by path: depending on the testkit crate would build the API.
 #[path = "../../testkit/src/postgres.rs"]
 mod pg_database;
@@ -39,9 +45,17 @@ use keys_audit::{
     audit_log_pages_newest_first_per_organization,
     data_keys_are_one_per_organization_and_rewrapped_in_place,
 };
+use links::links_are_added_once_listed_and_deleted;
+use tags::{
+    a_tag_change_past_the_limit_changes_no_session, concurrent_tag_changes_and_batches_lose_no_tag,
+    tag_changes_reach_only_the_given_organizations,
+};
 use timeline::{
     deleting_a_session_takes_its_timeline_and_notes, notes_are_added_listed_and_deleted,
     timeline_entries_and_activity_are_stored_with_their_batch,
+};
+use views::{
+    saved_views_are_patched_and_deleted, saved_views_are_private_or_shared_and_unique_per_author,
 };
 
 struct Fixture {
@@ -482,6 +496,12 @@ macro_rules! conformance_suite {
                 timeline_entries_and_activity_are_stored_with_their_batch,
                 notes_are_added_listed_and_deleted,
                 deleting_a_session_takes_its_timeline_and_notes,
+                tag_changes_reach_only_the_given_organizations,
+                a_tag_change_past_the_limit_changes_no_session,
+                concurrent_tag_changes_and_batches_lose_no_tag,
+                links_are_added_once_listed_and_deleted,
+                saved_views_are_private_or_shared_and_unique_per_author,
+                saved_views_are_patched_and_deleted,
             );
         }
     };

@@ -7,9 +7,12 @@ mod compaction;
 mod erasure;
 mod jobs;
 mod keys_audit;
+mod links;
 mod projects;
 mod sessions;
+mod tags;
 mod timeline;
+mod views;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -19,9 +22,12 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
+use tapedeck_core::saved_views::ViewPatch;
+use tapedeck_core::session_tags::TagChange;
 use tapedeck_core::timeline::{ActiveSpan, StoredEntry};
 use tapedeck_core::{BatchFacts, BatchMeta};
 
+use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdate};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 use crate::meta::*;
 
@@ -326,5 +332,64 @@ impl MetaStore for SqliteMetaStore {
         now_ms: i64,
     ) -> Result<bool> {
         jobs::fail_job(&self.pool, id, worker_id, error, retry_at_ms, now_ms).await
+    }
+
+    async fn update_session_tags(
+        &self,
+        organization_ids: &[String],
+        session_ids: &[String],
+        change: &TagChange,
+        now_ms: i64,
+    ) -> Result<TagUpdate> {
+        let mut tx = self.begin_write().await?;
+        let update =
+            tags::update_session_tags(&mut tx, organization_ids, session_ids, change, now_ms)
+                .await?;
+        if matches!(update, TagUpdate::Updated(_)) {
+            tx.commit().await?;
+        }
+        Ok(update)
+    }
+    async fn list_links(&self, session_id: &str) -> Result<Vec<SessionLink>> {
+        links::list_links(&self.pool, session_id).await
+    }
+    async fn add_link(&self, link: &NewLink) -> Result<(SessionLink, bool)> {
+        let mut tx = self.begin_write().await?;
+        let added = links::add_link(&mut tx, link).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+    async fn delete_link(&self, session_id: &str, link_id: &str) -> Result<Option<SessionLink>> {
+        links::delete_link(&self.pool, session_id, link_id).await
+    }
+    async fn saved_views(
+        &self,
+        user_id: &str,
+        organization_ids: &[String],
+    ) -> Result<Vec<SavedView>> {
+        views::saved_views(&self.pool, user_id, organization_ids).await
+    }
+    async fn saved_view(&self, id: &str) -> Result<Option<SavedView>> {
+        views::saved_view(&mut *self.pool.acquire().await?, id).await
+    }
+    async fn create_saved_view(&self, view: &NewSavedView) -> Result<SavedView> {
+        let mut tx = self.begin_write().await?;
+        let view = views::create_saved_view(&mut tx, view).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+    async fn update_saved_view(
+        &self,
+        id: &str,
+        patch: &ViewPatch,
+        now_ms: i64,
+    ) -> Result<SavedView> {
+        let mut tx = self.begin_write().await?;
+        let view = views::update_saved_view(&mut tx, id, patch, now_ms).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+    async fn delete_saved_view(&self, id: &str) -> Result<bool> {
+        views::delete_saved_view(&self.pool, id).await
     }
 }

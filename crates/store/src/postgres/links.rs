@@ -1,0 +1,101 @@
+//! Links from sessions to tickets and issues on PostgreSQL (`session_links`, migration 0008).
+
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool, Row};
+
+use super::text::{pg_opt_text, pg_text};
+use crate::StoreError;
+use crate::annotations::{NewLink, SessionLink};
+use crate::meta::Result;
+
+const LINK_COLUMNS: &str =
+    "id, session_id, organization_id, kind, ref, url, created_by, created_at";
+
+fn link_from_row(row: &PgRow) -> SessionLink {
+    SessionLink {
+        id: row.get("id"),
+        session_id: row.get("session_id"),
+        organization_id: row.get("organization_id"),
+        kind: row.get("kind"),
+        reference: row.get("ref"),
+        url: row.get("url"),
+        created_by: row.get("created_by"),
+        created_at_ms: row.get("created_at"),
+    }
+}
+
+pub(super) async fn list_links(pool: &PgPool, session_id: &str) -> Result<Vec<SessionLink>> {
+    let sql = format!(
+        "SELECT {LINK_COLUMNS} FROM session_links WHERE session_id = $1 ORDER BY created_at, id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(session_id)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.iter().map(link_from_row).collect())
+}
+
+/// Adds the link or finds the one with its (session, kind, ref), in the caller's transaction.
+/// `FOR SHARE` holds the session row until the link is in, so a concurrent delete of the
+/// session waits for us or we see it gone.
+pub(super) async fn add_link(
+    conn: &mut PgConnection,
+    link: &NewLink,
+) -> Result<(SessionLink, bool)> {
+    let reference = pg_text(&link.reference);
+    let url = pg_opt_text(&link.url);
+    let inserted = sqlx::query(
+        "INSERT INTO session_links (id, session_id, organization_id, kind, ref, url, created_by, created_at)
+         SELECT $1, id, organization_id, $2, $3, $4, $5, $6 FROM sessions WHERE id = $7 FOR SHARE
+         ON CONFLICT (session_id, kind, ref) DO NOTHING",
+    )
+    .bind(&link.id)
+    .bind(&link.kind)
+    .bind(&reference)
+    .bind(&url)
+    .bind(&link.created_by)
+    .bind(link.created_at_ms)
+    .bind(&link.session_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        > 0;
+    if !inserted && url.is_some() {
+        sqlx::query(
+            "UPDATE session_links SET url = $1 WHERE session_id = $2 AND kind = $3 AND ref = $4",
+        )
+        .bind(&url)
+        .bind(&link.session_id)
+        .bind(&link.kind)
+        .bind(&reference)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let sql = format!(
+        "SELECT {LINK_COLUMNS} FROM session_links WHERE session_id = $1 AND kind = $2 AND ref = $3"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&link.session_id)
+        .bind(&link.kind)
+        .bind(&reference)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((link_from_row(&row), inserted))
+}
+
+pub(super) async fn delete_link(
+    pool: &PgPool,
+    session_id: &str,
+    link_id: &str,
+) -> Result<Option<SessionLink>> {
+    let sql = format!(
+        "DELETE FROM session_links WHERE session_id = $1 AND id = $2 RETURNING {LINK_COLUMNS}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(session_id)
+        .bind(link_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.as_ref().map(link_from_row))
+}
