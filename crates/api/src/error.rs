@@ -18,6 +18,9 @@ pub enum ApiError {
     InvalidBatch(String),
     #[error("{0}")]
     InvalidQuery(String),
+    /// A sessions-list parameter is not acceptable; the answer names it as `param`.
+    #[error("{0}")]
+    InvalidQueryParam(tapedeck_core::search::QueryError),
     #[error("{0}")]
     InvalidRequest(String),
     #[error("unknown or missing project ingest key")]
@@ -64,7 +67,7 @@ impl ApiError {
         match self {
             ApiError::InvalidJson(_) => "invalid_json",
             ApiError::InvalidBatch(_) => "invalid_batch",
-            ApiError::InvalidQuery(_) => "invalid_query",
+            ApiError::InvalidQuery(_) | ApiError::InvalidQueryParam(_) => "invalid_query",
             ApiError::InvalidRequest(_) => "invalid_request",
             ApiError::UnknownProject => "unknown_project",
             ApiError::OriginNotAllowed => "origin_not_allowed",
@@ -91,6 +94,7 @@ impl ApiError {
             ApiError::InvalidJson(_)
             | ApiError::InvalidBatch(_)
             | ApiError::InvalidQuery(_)
+            | ApiError::InvalidQueryParam(_)
             | ApiError::InvalidRequest(_)
             | ApiError::InvalidSetupToken
             | ApiError::InvalidPassword(_)
@@ -120,6 +124,9 @@ impl IntoResponse for ApiError {
             serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } });
         if let ApiError::InvalidSettings(e) = &self {
             body["error"]["field"] = serde_json::Value::String(e.field.clone());
+        }
+        if let ApiError::InvalidQueryParam(e) = &self {
+            body["error"]["param"] = serde_json::Value::String(e.param.clone());
         }
         let mut response = (self.status(), Json(body)).into_response();
         if matches!(self, ApiError::StorageUnavailable) {

@@ -16,6 +16,7 @@ mod notes;
 mod projects;
 mod recorder_config;
 mod routes;
+mod session_list;
 mod sessions;
 mod state;
 mod timeline;

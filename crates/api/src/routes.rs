@@ -5,6 +5,7 @@ use axum::routing::{delete, get, patch, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::session_list;
 use crate::state::AppState;
 use crate::{
     assets, auth, end_user_data, erasure, export, health, ingest, notes, projects, recorder_config,
@@ -34,7 +35,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/projects/{id}/settings",
             patch(projects::update_project_settings),
         )
-        .route("/api/v1/sessions", get(sessions::list_sessions))
+        .route("/api/v1/sessions", get(session_list::list_sessions))
         .route(
             "/api/v1/sessions/{id}",
             get(sessions::get_session).delete(erasure::delete_session),

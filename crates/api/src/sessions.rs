@@ -1,16 +1,14 @@
-//! Sessions: the list (keyset-paginated, newest first), one session, and its events.
+//! Sessions: one session and its events (the list: `session_list.rs`).
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use serde_json::value::RawValue;
 use tapedeck_core::recording::{event_head, parse_range_query};
-use tapedeck_store::{
-    BlobOwner, SessionQuery, SessionRecord, TimeRange, read_session_window, stored_windows,
-};
+use tapedeck_store::{BlobOwner, SessionRecord, TimeRange, read_session_window, stored_windows};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -18,67 +16,6 @@ use crate::auth::session::AuthUser;
 use crate::error::ApiError;
 use crate::json_array::push_joined;
 use crate::state::AppState;
-
-const DEFAULT_PAGE: u32 = 50;
-const MAX_PAGE: u32 = 200;
-
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    limit: Option<u32>,
-    cursor: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct SessionsPage {
-    sessions: Vec<serde_json::Value>,
-    next_cursor: Option<String>,
-}
-
-pub async fn list_sessions(
-    State(state): State<AppState>,
-    auth: AuthUser,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, ApiError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::InvalidQuery(format!(
-            "`limit` must be from 1 to {MAX_PAGE}"
-        )));
-    }
-    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let records = state
-        .meta
-        .list_sessions(&SessionQuery {
-            organization_ids: auth.organization_ids(),
-            after,
-            limit: limit + 1,
-        })
-        .await?;
-    let has_more = records.len() > limit as usize;
-    let page: Vec<_> = records.into_iter().take(limit as usize).collect();
-    let next_cursor = has_more
-        .then(|| {
-            page.last()
-                .map(|s| format!("{}.{}", s.summary.started_at_ms, s.id))
-        })
-        .flatten();
-    let sessions = page.iter().map(|s| session_json(s, None)).collect();
-    Ok(Json(SessionsPage {
-        sessions,
-        next_cursor,
-    })
-    .into_response())
-}
-
-fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
-    let bad = || ApiError::InvalidQuery("`cursor` is not one this server gave out".into());
-    let (started, id) = cursor.split_once('.').ok_or_else(bad)?;
-    let started = started.parse::<i64>().map_err(|_| bad())?;
-    if !tapedeck_core::ids::is_valid_client_id(id) {
-        return Err(bad());
-    }
-    Ok((started, id.to_string()))
-}
 
 pub async fn get_session(
     State(state): State<AppState>,

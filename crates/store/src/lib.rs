@@ -12,6 +12,7 @@ mod meta;
 mod postgres;
 mod recording_store;
 mod regions;
+mod session_search;
 mod sqlite;
 mod timeline_rows;
 mod vault;
@@ -28,6 +29,7 @@ pub use meta::*;
 pub use postgres::PgMetaStore;
 pub use recording_store::{BlobOwner, RecordingStore};
 pub use regions::{BlobRegions, DEFAULT_REGION, check_region_name};
+pub use session_search::{LinkRef, SessionCounts, SessionListItem};
 pub use sqlite::SqliteMetaStore;
 pub use vault::{MasterKey, SEAL_OVERHEAD, Vault, rotate_master_key};
 pub use window_reader::{

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
+use tapedeck_core::search::{SessionFilter, SessionSort, SortOrder};
 use tapedeck_core::saved_views::ViewPatch;
 use tapedeck_core::session_tags::TagChange;
 use tapedeck_core::timeline::{ActiveSpan, StoredEntry};
@@ -10,6 +11,7 @@ use tapedeck_core::{BatchFacts, BatchMeta, SessionSummary};
 use crate::StoreError;
 use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdate};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
+use crate::session_search::SessionListItem;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -113,10 +115,16 @@ pub struct SegmentRecord {
     pub last_ts_ms: i64,
 }
 
-/// A page of the sessions list: newest first, after the keyset `cursor` (started_at_ms, id).
-#[derive(Debug, Clone)]
+/// A page of the sessions list (`session_search.rs` builds its SQL): the sessions of
+/// `organization_ids` that match `filter`, by `sort` in `order` with the id as tie-break,
+/// after the keyset position `after` (the last seen sort key — duration in milliseconds — and
+/// id). The default is the newest first.
+#[derive(Debug, Clone, Default)]
 pub struct SessionQuery {
     pub organization_ids: Vec<String>,
+    pub filter: SessionFilter,
+    pub sort: SessionSort,
+    pub order: SortOrder,
     pub after: Option<(i64, String)>,
     pub limit: u32,
 }
@@ -264,7 +272,8 @@ pub trait MetaStore: Send + Sync {
     /// Returns true when this (session, window, seq) batch is stored already.
     async fn segment_exists(&self, session_id: &str, window_id: &str, seq: u32) -> Result<bool>;
     async fn session(&self, id: &str) -> Result<Option<SessionRecord>>;
-    async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionRecord>>;
+    /// A page of the sessions list, with each session's counters, experiments and links.
+    async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionListItem>>;
     /// A session's segments ordered by window (first recorded first), then seq.
     async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>>;
     /// Every project with its settings (retention sweeps them all).

@@ -17,6 +17,8 @@ mod keys_audit;
 mod links;
 #[path = "conformance/tags.rs"]
 mod tags;
+#[path = "conformance/search.rs"]
+mod search;
 #[path = "conformance/timeline.rs"]
 mod timeline;
 #[path = "conformance/views.rs"]
@@ -49,6 +51,11 @@ use links::links_are_added_once_listed_and_deleted;
 use tags::{
     a_tag_change_past_the_limit_changes_no_session, concurrent_tag_changes_and_batches_lose_no_tag,
     tag_changes_reach_only_the_given_organizations,
+};
+use search::{
+    every_filter_alone_and_combined_lists_its_sessions,
+    every_sort_pages_by_keyset_in_both_orders_while_sessions_arrive,
+    later_batches_keep_the_search_current,
 };
 use timeline::{
     deleting_a_session_takes_its_timeline_and_notes, notes_are_added_listed_and_deleted,
@@ -416,8 +423,14 @@ async fn listing_pages_by_keyset_within_organizations(f: Fixture) {
         organization_ids: vec![mine.organization_id.clone()],
         after,
         limit: 2,
+        ..SessionQuery::default()
     };
-    let ids = |records: Vec<SessionRecord>| records.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let ids = |items: Vec<SessionListItem>| {
+        items
+            .into_iter()
+            .map(|i| i.record.id)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
         ids(store.list_sessions(&query(None)).await.unwrap()),
         ["m4", "m3"]
@@ -431,8 +444,8 @@ async fn listing_pages_by_keyset_within_organizations(f: Fixture) {
     );
     let none = SessionQuery {
         organization_ids: vec![],
-        after: None,
         limit: 10,
+        ..SessionQuery::default()
     };
     assert!(store.list_sessions(&none).await.unwrap().is_empty());
 }
@@ -496,6 +509,9 @@ macro_rules! conformance_suite {
                 timeline_entries_and_activity_are_stored_with_their_batch,
                 notes_are_added_listed_and_deleted,
                 deleting_a_session_takes_its_timeline_and_notes,
+                every_filter_alone_and_combined_lists_its_sessions,
+                later_batches_keep_the_search_current,
+                every_sort_pages_by_keyset_in_both_orders_while_sessions_arrive,
                 tag_changes_reach_only_the_given_organizations,
                 a_tag_change_past_the_limit_changes_no_session,
                 concurrent_tag_changes_and_batches_lose_no_tag,

@@ -12,6 +12,7 @@ mod jobs;
 mod keys_audit;
 mod links;
 mod projects;
+mod search;
 mod sessions;
 mod tags;
 mod text;
@@ -33,6 +34,7 @@ use crate::StoreError;
 use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdate};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 use crate::meta::*;
+use crate::session_search::SessionListItem;
 
 /// Connections per node; several nodes share the server's `max_connections` (default 100).
 const MAX_CONNECTIONS: u32 = 16;
@@ -203,8 +205,8 @@ impl MetaStore for PgMetaStore {
     async fn session(&self, id: &str) -> Result<Option<SessionRecord>> {
         sessions::session(&self.pool, id).await
     }
-    async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionRecord>> {
-        sessions::list_sessions(&self.pool, query).await
+    async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionListItem>> {
+        search::list_sessions(&self.pool, query).await
     }
     async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>> {
         sessions::segments(&self.pool, session_id).await

@@ -1,4 +1,5 @@
-//! Sessions, segments and searchable session events on PostgreSQL.
+//! Sessions, segments and searchable session events on PostgreSQL (a batch's search index
+//! writes and the sessions list: `search.rs`).
 //!
 //! Batches of one session may reach several nodes at once. `store_segment` therefore works under
 //! the session row's lock: it locks the row (`FOR UPDATE`), or creates it with
@@ -42,14 +43,15 @@ pub(super) async fn store_segment(
             summary.absorb(facts, meta);
             let metadata = merge_metadata(&record.metadata, meta);
             write_session(conn, segment, &summary, &metadata, false).await?;
-            insert_segment_rows(conn, segment, facts, &record.summary, &summary).await?;
+            insert_segment_rows(conn, segment, facts, meta, &record.summary, &summary, false)
+                .await?;
             return Ok(SegmentOutcome::Stored);
         }
         let summary = SessionSummary::from_first_batch(facts, meta);
         let metadata = merge_metadata(&serde_json::Value::Null, meta);
         if write_session(conn, segment, &summary, &metadata, true).await? {
             let before = SessionSummary::default();
-            insert_segment_rows(conn, segment, facts, &before, &summary).await?;
+            insert_segment_rows(conn, segment, facts, meta, &before, &summary, true).await?;
             return Ok(SegmentOutcome::Stored);
         }
     }
@@ -148,12 +150,15 @@ fn session_storage_url(segment: &NewSegment) -> String {
         .to_string()
 }
 
+/// The segment row, the batch's `session_events` rows and its search index writes.
 async fn insert_segment_rows(
     conn: &mut PgConnection,
     segment: &NewSegment,
     facts: &BatchFacts,
+    meta: &BatchMeta,
     before: &SessionSummary,
     after: &SessionSummary,
+    is_new: bool,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO segments (session_id, window_id, seq, blob_key, size_bytes, first_ts, last_ts, event_count, created_at)
@@ -177,7 +182,18 @@ async fn insert_segment_rows(
         .iter()
         .filter(|v| !before.urls.contains(v))
         .collect();
-    super::timeline::insert_batch_events(conn, segment, facts, &new_visits).await
+    super::timeline::insert_batch_events(conn, segment, facts, &new_visits).await?;
+    super::search::index_batch(
+        conn,
+        segment,
+        facts,
+        meta,
+        before,
+        after,
+        &new_visits,
+        is_new,
+    )
+    .await
 }
 
 pub(super) async fn session(pool: &PgPool, id: &str) -> Result<Option<SessionRecord>> {
@@ -187,30 +203,6 @@ pub(super) async fn session(pool: &PgPool, id: &str) -> Result<Option<SessionRec
         .fetch_optional(pool)
         .await?;
     row.as_ref().map(record_from_row).transpose()
-}
-
-pub(super) async fn list_sessions(
-    pool: &PgPool,
-    query: &SessionQuery,
-) -> Result<Vec<SessionRecord>> {
-    if query.organization_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (keyset, limit) = if query.after.is_some() {
-        ("AND (started_at, id) < ($2, $3)", "$4")
-    } else {
-        ("", "$2")
-    };
-    let sql = format!(
-        "SELECT {SESSION_COLUMNS} FROM sessions WHERE organization_id = ANY($1) {keyset}
-         ORDER BY started_at DESC, id DESC LIMIT {limit}"
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&query.organization_ids);
-    if let Some((started_at, id)) = &query.after {
-        q = q.bind(*started_at).bind(id);
-    }
-    let rows = q.bind(i64::from(query.limit)).fetch_all(pool).await?;
-    rows.iter().map(record_from_row).collect()
 }
 
 pub(super) async fn segments(pool: &PgPool, session_id: &str) -> Result<Vec<SegmentRecord>> {

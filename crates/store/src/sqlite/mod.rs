@@ -9,6 +9,7 @@ mod jobs;
 mod keys_audit;
 mod links;
 mod projects;
+mod search;
 mod sessions;
 mod tags;
 mod timeline;
@@ -30,6 +31,7 @@ use tapedeck_core::{BatchFacts, BatchMeta};
 use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdate};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 use crate::meta::*;
+use crate::session_search::SessionListItem;
 
 /// How long a writer waits for another writer (possibly another process) before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
@@ -199,8 +201,8 @@ impl MetaStore for SqliteMetaStore {
     async fn session(&self, id: &str) -> Result<Option<SessionRecord>> {
         sessions::session(&self.pool, id).await
     }
-    async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionRecord>> {
-        sessions::list_sessions(&self.pool, query).await
+    async fn list_sessions(&self, query: &SessionQuery) -> Result<Vec<SessionListItem>> {
+        search::list_sessions(&self.pool, query).await
     }
     async fn segments(&self, session_id: &str) -> Result<Vec<SegmentRecord>> {
         sessions::segments(&self.pool, session_id).await

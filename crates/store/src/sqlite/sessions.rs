@@ -1,5 +1,5 @@
 //! Sessions, segments and searchable session events on SQLite (the timeline rows of a batch:
-//! `timeline.rs`).
+//! `timeline.rs`; its search index writes and the sessions list: `search.rs`).
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -37,14 +37,16 @@ pub(super) async fn store_segment(
             summary.absorb(facts, meta);
             let metadata = merge_metadata(&record.metadata, meta);
             write_session(conn, segment, &summary, &metadata, false).await?;
-            insert_segment_rows(conn, segment, facts, &record.summary, &summary).await?;
+            insert_segment_rows(conn, segment, facts, meta, &record.summary, &summary, false)
+                .await?;
             Ok(SegmentOutcome::Stored)
         }
         None => {
             let summary = SessionSummary::from_first_batch(facts, meta);
             let metadata = merge_metadata(&serde_json::Value::Null, meta);
             write_session(conn, segment, &summary, &metadata, true).await?;
-            insert_segment_rows(conn, segment, facts, &SessionSummary::default(), &summary).await?;
+            let before = SessionSummary::default();
+            insert_segment_rows(conn, segment, facts, meta, &before, &summary, true).await?;
             Ok(SegmentOutcome::Stored)
         }
     }
@@ -132,12 +134,15 @@ fn session_storage_url(segment: &NewSegment) -> String {
         .to_string()
 }
 
+/// The segment row, the batch's `session_events` rows and its search index writes.
 async fn insert_segment_rows(
     conn: &mut SqliteConnection,
     segment: &NewSegment,
     facts: &BatchFacts,
+    meta: &BatchMeta,
     before: &SessionSummary,
     after: &SessionSummary,
+    is_new: bool,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO segments (session_id, window_id, seq, blob_key, size_bytes, first_ts, last_ts, event_count, created_at)
@@ -161,7 +166,18 @@ async fn insert_segment_rows(
         .iter()
         .filter(|v| !before.urls.contains(v))
         .collect();
-    super::timeline::insert_batch_events(conn, segment, facts, &new_visits).await
+    super::timeline::insert_batch_events(conn, segment, facts, &new_visits).await?;
+    super::search::index_batch(
+        conn,
+        segment,
+        facts,
+        meta,
+        before,
+        after,
+        &new_visits,
+        is_new,
+    )
+    .await
 }
 
 pub(super) async fn session(pool: &SqlitePool, id: &str) -> Result<Option<SessionRecord>> {
@@ -171,34 +187,6 @@ pub(super) async fn session(pool: &SqlitePool, id: &str) -> Result<Option<Sessio
         .fetch_optional(pool)
         .await?;
     row.map(|r| record_from_row(&r)).transpose()
-}
-
-pub(super) async fn list_sessions(
-    pool: &SqlitePool,
-    query: &SessionQuery,
-) -> Result<Vec<SessionRecord>> {
-    if query.organization_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let orgs = vec!["?"; query.organization_ids.len()].join(", ");
-    let keyset = if query.after.is_some() {
-        "AND (started_at, id) < (?, ?)"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "SELECT {SESSION_COLUMNS} FROM sessions WHERE organization_id IN ({orgs}) {keyset}
-         ORDER BY started_at DESC, id DESC LIMIT ?"
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for org in &query.organization_ids {
-        q = q.bind(org);
-    }
-    if let Some((started_at, id)) = &query.after {
-        q = q.bind(*started_at).bind(id);
-    }
-    let rows = q.bind(query.limit).fetch_all(pool).await?;
-    rows.iter().map(record_from_row).collect()
 }
 
 pub(super) async fn segments(pool: &SqlitePool, session_id: &str) -> Result<Vec<SegmentRecord>> {

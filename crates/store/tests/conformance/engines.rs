@@ -102,10 +102,12 @@ pub(crate) async fn text_orders_bytewise(f: Fixture) {
             organization_ids: vec![org.clone()],
             after: after.clone(),
             limit: 1,
+            ..SessionQuery::default()
         };
-        let Some(record) = store.list_sessions(&query).await.unwrap().pop() else {
+        let Some(item) = store.list_sessions(&query).await.unwrap().pop() else {
             break;
         };
+        let record = item.record;
         after = Some((record.summary.started_at_ms, record.id.clone()));
         pages.push(record.id);
     }

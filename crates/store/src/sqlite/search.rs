@@ -1,0 +1,198 @@
+//! Session search on SQLite: what a batch writes into the search columns and tables (the
+//! caller's transaction), and the sessions list run from `session_search::build_list`.
+
+use std::collections::BTreeMap;
+
+use sqlx::{Row, SqliteConnection, SqlitePool};
+use tapedeck_core::{BatchFacts, BatchMeta, PageVisit, SessionSummary};
+
+use super::sessions::{SESSION_COLUMNS, record_from_row};
+use crate::meta::*;
+use crate::session_search::{
+    Bind, Dialect, LinkRef, SessionCounts, SessionListItem, StoredSearch, build_list, plan_batch,
+};
+
+/// Writes the batch's counters, search words, URLs, facets and SDK ticket link; the session row
+/// exists already (written with the batch's summary).
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn index_batch(
+    conn: &mut SqliteConnection,
+    segment: &NewSegment,
+    facts: &BatchFacts,
+    meta: &BatchMeta,
+    before: &SessionSummary,
+    after: &SessionSummary,
+    new_visits: &[&PageVisit],
+    is_new: bool,
+) -> Result<()> {
+    let session_id = &segment.session_id;
+    let organization_id = &segment.project.organization_id;
+    let row = sqlx::query(
+        "SELECT search_text, search_console, search_labels, experiments FROM sessions WHERE id = ?",
+    )
+    .bind(session_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let link_refs = sqlx::query("SELECT ref FROM session_links WHERE session_id = ?")
+        .bind(session_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.get("ref"))
+        .collect();
+    let stored = StoredSearch {
+        text: row.get("search_text"),
+        console: row.get("search_console"),
+        labels: row.get("search_labels"),
+        experiments: serde_json::from_str(row.get("experiments"))?,
+        link_refs,
+    };
+    let write = plan_batch(&stored, before, after, facts, meta, new_visits, is_new);
+    sqlx::query(
+        "UPDATE sessions SET error_count = error_count + ?, console_error_count = console_error_count + ?,
+            failed_request_count = failed_request_count + ?, rage_click_count = rage_click_count + ?,
+            browser = ?, os = ?, device_type = ?, viewport_width = ?, experiments = ?
+         WHERE id = ?",
+    )
+    .bind(write.counts.errors)
+    .bind(write.counts.console_errors)
+    .bind(write.counts.failed_requests)
+    .bind(write.counts.rage_clicks)
+    .bind(&write.browser)
+    .bind(&write.os)
+    .bind(&write.device_type)
+    .bind(write.viewport_width)
+    .bind(serde_json::to_string(&write.experiments)?)
+    .bind(session_id)
+    .execute(&mut *conn)
+    .await?;
+    if write.text.is_some() || write.console.is_some() || write.labels.is_some() {
+        // Only now are the search columns named, so the FTS trigger runs only when they change.
+        sqlx::query(
+            "UPDATE sessions SET search_text = coalesce(?, search_text),
+                search_console = coalesce(?, search_console), search_labels = coalesce(?, search_labels)
+             WHERE id = ?",
+        )
+        .bind(&write.text)
+        .bind(&write.console)
+        .bind(&write.labels)
+        .bind(session_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for url in &write.new_urls {
+        sqlx::query(
+            "INSERT INTO session_urls (session_id, organization_id, url) VALUES (?, ?, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(session_id)
+        .bind(organization_id)
+        .bind(url)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for facet in &write.replace_facets {
+        sqlx::query("DELETE FROM session_facets WHERE session_id = ? AND facet = ?")
+            .bind(session_id)
+            .bind(facet)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (facet, value) in &write.facets {
+        sqlx::query(
+            "INSERT INTO session_facets (session_id, organization_id, facet, value) VALUES (?, ?, ?, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(session_id)
+        .bind(organization_id)
+        .bind(facet)
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if let Some((reference, url)) = &write.ticket {
+        // Idempotent per (session, kind, ref): every batch of the page repeats the ticket.
+        sqlx::query(
+            "INSERT INTO session_links (id, session_id, organization_id, kind, ref, url, created_by, created_at)
+             VALUES (?, ?, ?, 'ticket', ?, ?, NULL, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(tapedeck_core::ids::new_id())
+        .bind(session_id)
+        .bind(organization_id)
+        .bind(reference)
+        .bind(url)
+        .bind(segment.received_at_ms)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+const LIST_EXTRA_COLUMNS: &str =
+    "error_count, console_error_count, failed_request_count, rage_click_count, experiments";
+
+pub(super) async fn list_sessions(
+    pool: &SqlitePool,
+    query: &SessionQuery,
+) -> Result<Vec<SessionListItem>> {
+    let columns = format!("{SESSION_COLUMNS}, {LIST_EXTRA_COLUMNS}");
+    let Some((sql, binds)) = build_list(query, &columns, Dialect::Sqlite) else {
+        return Ok(Vec::new());
+    };
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for bind in binds {
+        q = match bind {
+            Bind::Text(v) => q.bind(v),
+            Bind::Int(v) => q.bind(v),
+            Bind::Real(v) => q.bind(v),
+        };
+    }
+    let rows = q.fetch_all(pool).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        items.push(SessionListItem {
+            record: record_from_row(row)?,
+            counts: SessionCounts {
+                errors: row.get("error_count"),
+                console_errors: row.get("console_error_count"),
+                failed_requests: row.get("failed_request_count"),
+                rage_clicks: row.get("rage_click_count"),
+            },
+            experiments: serde_json::from_str(row.get("experiments"))?,
+            links: Vec::new(),
+        });
+    }
+    let mut links = links_of(pool, &items).await?;
+    for item in &mut items {
+        item.links = links.remove(&item.record.id).unwrap_or_default();
+    }
+    Ok(items)
+}
+
+/// The links of the listed sessions, oldest first.
+async fn links_of(
+    pool: &SqlitePool,
+    items: &[SessionListItem],
+) -> Result<BTreeMap<String, Vec<LinkRef>>> {
+    let mut out: BTreeMap<String, Vec<LinkRef>> = BTreeMap::new();
+    if items.is_empty() {
+        return Ok(out);
+    }
+    let ids = vec!["?"; items.len()].join(", ");
+    let sql = format!(
+        "SELECT session_id, kind, ref, url FROM session_links WHERE session_id IN ({ids})
+         ORDER BY created_at, id"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for item in items {
+        q = q.bind(&item.record.id);
+    }
+    for row in q.fetch_all(pool).await? {
+        out.entry(row.get("session_id")).or_default().push(LinkRef {
+            kind: row.get("kind"),
+            reference: row.get("ref"),
+            url: row.get("url"),
+        });
+    }
+    Ok(out)
+}
