@@ -1,7 +1,7 @@
 //! Every route of the server, in one place.
 
 use axum::Router;
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -9,7 +9,7 @@ use crate::session_list;
 use crate::state::AppState;
 use crate::{
     assets, auth, end_user_data, erasure, export, health, ingest, notes, projects, recorder_config,
-    sessions, timeline,
+    saved_views, session_links, session_tags, sessions, timeline,
 };
 
 /// Builds the whole HTTP surface of the server.
@@ -59,6 +59,27 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/sessions/{id}/notes/{note_id}",
             delete(notes::delete_note),
+        )
+        .route("/api/v1/sessions/{id}/tags", put(session_tags::update_tags))
+        .route(
+            "/api/v1/sessions/tags",
+            post(session_tags::bulk_update_tags),
+        )
+        .route(
+            "/api/v1/sessions/{id}/links",
+            get(session_links::list_links).post(session_links::create_link),
+        )
+        .route(
+            "/api/v1/sessions/{id}/links/{link_id}",
+            delete(session_links::delete_link),
+        )
+        .route(
+            "/api/v1/views",
+            get(saved_views::list_views).post(saved_views::create_view),
+        )
+        .route(
+            "/api/v1/views/{id}",
+            patch(saved_views::update_view).delete(saved_views::delete_view),
         )
         .layer(CompressionLayer::new());
 
