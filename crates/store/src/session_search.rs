@@ -422,25 +422,19 @@ pub(crate) fn build_list(
         None => {}
     }
     if let Some(v) = &f.url_exact {
-        let rest = match dialect {
-            Dialect::Sqlite => format!("url = {}", b.text(v)),
-            // The trigram index answers equality on lower(url); the exact test follows.
-            Dialect::Postgres => {
-                let lower = b.text(&v.to_lowercase());
-                format!("lower(url) = {lower} AND url = {}", b.text(v))
-            }
-        };
+        let rest = format!("url = {}", b.text(v));
         conds.push(lookup(&mut b, &orgs, "session_urls", &rest));
     }
     if let Some(v) = &f.url_contains {
         conds.push(match dialect {
             Dialect::Sqlite if v.chars().count() >= 3 => {
                 // The trigram index finds a quoted phrase as a substring, case-insensitively.
+                // Driven from the trigram index (an organization test here would make SQLite
+                // walk the organization's URLs instead); the outer query keeps to the tenant.
                 let phrase = b.text(&format!("\"{}\"", v.replace('"', "\"\"")));
-                let orgs = b.list(&orgs);
                 format!(
-                    "id IN (SELECT session_id FROM session_urls WHERE organization_id IN ({orgs}) AND id IN
-                        (SELECT rowid FROM session_urls_trigram WHERE session_urls_trigram MATCH {phrase}))"
+                    "id IN (SELECT session_id FROM session_urls WHERE id IN \
+                     (SELECT rowid FROM session_urls_trigram WHERE session_urls_trigram MATCH {phrase}))"
                 )
             }
             // Under three characters no trigram exists: a scan of the visible URLs.

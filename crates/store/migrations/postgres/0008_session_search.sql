@@ -52,14 +52,15 @@ CREATE INDEX sessions_org_event_count ON sessions (organization_id, event_count,
 CREATE INDEX sessions_org_errors ON sessions (organization_id, error_count, id);
 
 -- Every URL a session visited (not capped like sessions.urls). URLs may be longer than a btree
--- entry allows, so exact and "contains" lookups both use the trigram index (equality too,
--- since PostgreSQL 14). Ingest inserts each URL once under the session row's lock.
+-- entry allows: exact lookups use a hash index, "contains" the trigram index. Ingest inserts
+-- each URL once under the session row's lock (no unique index for the same reason).
 CREATE TABLE session_urls (
     session_id       TEXT COLLATE "C" NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
     organization_id  TEXT COLLATE "C" NOT NULL,
     url              TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX session_urls_session ON session_urls (session_id);
+CREATE INDEX session_urls_exact ON session_urls USING HASH (url);
 CREATE INDEX session_urls_trigram ON session_urls USING GIN (lower(url) gin_trgm_ops);
 
 -- Tags, one row per key, rewritten by trigger whenever sessions.tags changes (ingest or the tags

@@ -1,7 +1,8 @@
 //! The sessions list's filters, sorts and keyset pagination, the same on every engine: each
 //! filter alone and in combination (parsed by `core::search` from a query string, as the API
 //! does), every sort in both orders paged with sessions inserted between pages, free text that
-//! matches URL parts, ticket links from `meta.ticket`, and tags added by a later batch.
+//! matches URL parts, ticket links from `meta.ticket`, and tags added by a later batch or
+//! changed through the tags API.
 
 use serde_json::{Value, json};
 use tapedeck_core::search::{SessionCursor, parse_list_query};
@@ -396,6 +397,25 @@ pub(crate) async fn later_batches_keep_the_search_current(f: Fixture) {
     ] {
         assert_eq!(ids(store, &[&org], &params).await, ["s1"], "{params:?}");
     }
+    // A tag change through the tags API (update_session_tags) reaches the filters and free
+    // text too: the index follows sessions.tags, whoever writes it.
+    let change = tapedeck_core::session_tags::TagChange {
+        add: [("escalated".to_string(), String::new())].into(),
+        remove: ["beta".to_string()].into(),
+    };
+    store
+        .update_session_tags(
+            std::slice::from_ref(&org),
+            &["s1".to_string()],
+            &change,
+            12_000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(store, &[&org], &[("tag", "escalated")]).await, ["s1"]);
+    assert_eq!(ids(store, &[&org], &[("q", "escalated")]).await, ["s1"]);
+    assert!(ids(store, &[&org], &[("tag", "beta")]).await.is_empty());
+    assert!(ids(store, &[&org], &[("q", "beta")]).await.is_empty());
     let query = SessionQuery {
         organization_ids: vec![org],
         limit: 10,
