@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
-use tapedeck_core::search::{SessionFilter, SessionSort, SortOrder};
 use tapedeck_core::saved_views::ViewPatch;
+use tapedeck_core::search::{SessionFilter, SessionSort, SortOrder};
 use tapedeck_core::session_tags::TagChange;
 use tapedeck_core::timeline::{ActiveSpan, StoredEntry};
 use tapedeck_core::{BatchFacts, BatchMeta, SessionSummary};

@@ -15,10 +15,10 @@ mod erasure;
 mod keys_audit;
 #[path = "conformance/links.rs"]
 mod links;
-#[path = "conformance/tags.rs"]
-mod tags;
 #[path = "conformance/search.rs"]
 mod search;
+#[path = "conformance/tags.rs"]
+mod tags;
 #[path = "conformance/timeline.rs"]
 mod timeline;
 #[path = "conformance/views.rs"]
@@ -48,14 +48,14 @@ use keys_audit::{
     data_keys_are_one_per_organization_and_rewrapped_in_place,
 };
 use links::links_are_added_once_listed_and_deleted;
-use tags::{
-    a_tag_change_past_the_limit_changes_no_session, concurrent_tag_changes_and_batches_lose_no_tag,
-    tag_changes_reach_only_the_given_organizations,
-};
 use search::{
     every_filter_alone_and_combined_lists_its_sessions,
     every_sort_pages_by_keyset_in_both_orders_while_sessions_arrive,
     later_batches_keep_the_search_current,
+};
+use tags::{
+    a_tag_change_past_the_limit_changes_no_session, concurrent_tag_changes_and_batches_lose_no_tag,
+    tag_changes_reach_only_the_given_organizations,
 };
 use timeline::{
     deleting_a_session_takes_its_timeline_and_notes, notes_are_added_listed_and_deleted,
@@ -425,12 +425,8 @@ async fn listing_pages_by_keyset_within_organizations(f: Fixture) {
         limit: 2,
         ..SessionQuery::default()
     };
-    let ids = |items: Vec<SessionListItem>| {
-        items
-            .into_iter()
-            .map(|i| i.record.id)
-            .collect::<Vec<_>>()
-    };
+    let ids =
+        |items: Vec<SessionListItem>| items.into_iter().map(|i| i.record.id).collect::<Vec<_>>();
     assert_eq!(
         ids(store.list_sessions(&query(None)).await.unwrap()),
         ["m4", "m3"]
