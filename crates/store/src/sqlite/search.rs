@@ -80,35 +80,45 @@ pub(super) async fn index_batch(
         .execute(&mut *conn)
         .await?;
     }
-    for url in &write.new_urls {
-        sqlx::query(
-            "INSERT INTO session_urls (session_id, organization_id, url) VALUES (?, ?, ?)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(session_id)
-        .bind(organization_id)
-        .bind(url)
-        .execute(&mut *conn)
-        .await?;
+    // Multi-row statements: a batch adds a few URLs and facets, bounded by the batch caps
+    // (URL history 500, entries 1,000), far below SQLite's 32,766 parameters.
+    if !write.new_urls.is_empty() {
+        let values = vec!["(?, ?, ?)"; write.new_urls.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO session_urls (session_id, organization_id, url) VALUES {values}
+             ON CONFLICT DO NOTHING"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for url in &write.new_urls {
+            query = query.bind(session_id).bind(organization_id).bind(url);
+        }
+        query.execute(&mut *conn).await?;
     }
-    for facet in &write.replace_facets {
-        sqlx::query("DELETE FROM session_facets WHERE session_id = ? AND facet = ?")
-            .bind(session_id)
-            .bind(facet)
-            .execute(&mut *conn)
-            .await?;
+    if !write.replace_facets.is_empty() {
+        let facets = vec!["?"; write.replace_facets.len()].join(", ");
+        let sql =
+            format!("DELETE FROM session_facets WHERE session_id = ? AND facet IN ({facets})");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(session_id);
+        for facet in &write.replace_facets {
+            query = query.bind(*facet);
+        }
+        query.execute(&mut *conn).await?;
     }
-    for (facet, value) in &write.facets {
-        sqlx::query(
-            "INSERT INTO session_facets (session_id, organization_id, facet, value) VALUES (?, ?, ?, ?)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(session_id)
-        .bind(organization_id)
-        .bind(facet)
-        .bind(value)
-        .execute(&mut *conn)
-        .await?;
+    if !write.facets.is_empty() {
+        let values = vec!["(?, ?, ?, ?)"; write.facets.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO session_facets (session_id, organization_id, facet, value) VALUES {values}
+             ON CONFLICT DO NOTHING"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (facet, value) in &write.facets {
+            query = query
+                .bind(session_id)
+                .bind(organization_id)
+                .bind(*facet)
+                .bind(value);
+        }
+        query.execute(&mut *conn).await?;
     }
     if let Some((reference, url)) = &write.ticket {
         // Idempotent per (session, kind, ref): every batch of the page repeats the ticket.
