@@ -383,9 +383,9 @@ pub trait MetaStore: Send + Sync {
     // Tags, links and saved views (issue 7): `annotations.rs` has the records.
 
     /// Applies a tag change to each of these sessions that is in one of `organization_ids`, in
-    /// one transaction (ingest's tag writes queue behind it), through the same tag write as
-    /// ingest; sessions not found there are skipped. `TooManyTags` (and no change at all) when
-    /// a session would end up over the limit.
+    /// one transaction that ingest's writes of those sessions queue behind (the tag filter and
+    /// text index follow `sessions.tags` by trigger); sessions not found there are skipped.
+    /// `TooManyTags` (and no change at all) when a session would end up over the limit.
     async fn update_session_tags(
         &self,
         organization_ids: &[String],

@@ -1,5 +1,4 @@
-//! Session tags on PostgreSQL: the one tag write that ingest and the tags API share, and tag
-//! changes over many sessions under their rows' locks.
+//! Session tags on PostgreSQL: changes over many sessions under their rows' locks.
 
 use std::collections::BTreeMap;
 
@@ -10,9 +9,9 @@ use super::text::{json_column, pg_json};
 use crate::annotations::{TagUpdate, TaggedSession};
 use crate::meta::Result;
 
-/// Writes a session's whole tag map to `sessions.tags`. The triggers of migration 0008 keep
-/// the filter table `session_tags` and the free-text index in step with that column, so every
-/// tag write — ingest folding a batch in, the tags API applying a change — updates them alike.
+/// Writes a session's whole tag map to `sessions.tags`. Migration 0008's triggers keep the
+/// filter table `session_tags` and the free-text index in step with that column, whoever writes
+/// it (ingest's `write_session` too).
 /// Runs in the caller's transaction, which holds the session row's lock.
 pub(super) async fn write_session_tags(
     conn: &mut PgConnection,

@@ -1,5 +1,5 @@
-//! Session tags on SQLite: the one tag write that ingest and the tags API share, and tag
-//! changes over many sessions.
+//! Session tags on SQLite: changes over many sessions in one `BEGIN IMMEDIATE` transaction, so
+//! no batch lands between the read and the write.
 
 use std::collections::BTreeMap;
 
@@ -9,9 +9,9 @@ use tapedeck_core::session_tags::TagChange;
 use crate::annotations::{TagUpdate, TaggedSession};
 use crate::meta::Result;
 
-/// Writes a session's whole tag map to `sessions.tags`. The triggers of migration 0008 keep
-/// the filter table `session_tags` and the free-text index in step with that column, so every
-/// tag write — ingest folding a batch in, the tags API applying a change — updates them alike.
+/// Writes a session's whole tag map to `sessions.tags`. Migration 0008's triggers keep the
+/// filter table `session_tags` and the free-text index in step with that column, whoever writes
+/// it (ingest's `write_session` too).
 /// Runs in the caller's transaction.
 pub(super) async fn write_session_tags(
     conn: &mut SqliteConnection,
