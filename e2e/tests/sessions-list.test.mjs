@@ -224,6 +224,17 @@ test('chips filter by URL and by errors, combine, and the back button undoes one
   await page.context().close();
 });
 
+test('a value the server refuses marks its chip and says why; removing the chip recovers', async () => {
+  const page = await loggedInPage('/?url=%2Fcheckout&min_duration=soon');
+  assert.deepEqual(await shownIds(page), []);
+  await page.locator('.notice--error', { hasText: 'min_duration' }).waitFor();
+  assert.deepEqual(await page.$$eval('.filter-chip--invalid', (chips) => chips.map((c) => c.dataset.param)), ['min_duration']);
+  await page.click('.filter-chip[data-param="min_duration"] .filter-chip__remove');
+  assert.deepEqual(await shownIds(page), ['ada-checkout']);
+  assert.equal(await page.locator('.filter-chip--invalid').count(), 0);
+  await page.context().close();
+});
+
 test('rows show the user, badges, tags and the ticket; the user links to their page', async () => {
   const page = await loggedInPage('/?ticket=ZD-1234');
   assert.deepEqual(await shownIds(page), ['ada-checkout'], 'the SDK ticket is a link to filter by');

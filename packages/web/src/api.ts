@@ -13,7 +13,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    /** For `invalid_settings`: the JSON key of the setting the server refused. */
+    /** What the server refused: for `invalid_settings` the setting's JSON key, for `invalid_query` the query parameter. */
     readonly field?: string,
   ) {
     super(message);
@@ -149,7 +149,7 @@ export interface Project {
 /** A partial settings update: only the fields given change. */
 export type SettingsPatch = Partial<RecorderSettings> & { allowed_origins?: string[] };
 
-function isErrorBody(value: unknown): value is { error: { code: string; message: string; field?: string } } {
+function isErrorBody(value: unknown): value is { error: { code: string; message: string; field?: string; param?: string } } {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const error = (value as { error: unknown }).error;
   return (
@@ -183,7 +183,8 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', p
   }
   if (!response.ok) {
     if (isErrorBody(parsed)) {
-      const field = typeof parsed.error.field === 'string' ? parsed.error.field : undefined;
+      const { field: f, param: p } = parsed.error;
+      const field = typeof f === 'string' ? f : typeof p === 'string' ? p : undefined;
       throw new ApiError(response.status, parsed.error.code, parsed.error.message, field);
     }
     const reason = `${response.status} ${response.statusText}`.trim();

@@ -94,3 +94,8 @@ export function useSessionList(query: ListQuery, enabled: boolean): SessionList 
   }, []);
   return { ...state, loadMore, retry, patch };
 }
+
+/** The query parameter the server refused for the first page (`invalid_query`), if that is why the list failed. */
+export function refusedParam(list: SessionListState): string | undefined {
+  return list.phase === 'error' && list.error?.code === 'invalid_query' ? list.error.field : undefined;
+}

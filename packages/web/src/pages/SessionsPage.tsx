@@ -11,7 +11,7 @@ import { Notice } from '../components/Notice.tsx';
 import { clearFilters, isFiltered, listHref, parseListQuery, type ListQuery } from '../list/query.ts';
 import { navigate, useLocation } from '../router.ts';
 import { useCurrentUser } from '../use-current-user.ts';
-import { useSessionList } from '../use-session-list.ts';
+import { refusedParam, useSessionList } from '../use-session-list.ts';
 
 export function SessionsPage() {
   const { me, error: meError, retry: retryMe } = useCurrentUser();
@@ -35,7 +35,7 @@ export function SessionsPage() {
         )}
         <span class="page-head__actions">{me && <ViewsMenu me={me} query={query} onApply={(q) => go(q)} />}</span>
       </div>
-      <FilterBar query={query} onChange={go} />
+      <FilterBar query={query} onChange={go} invalidParam={refusedParam(list)} />
       <SessionList query={query} list={list} onClearFilters={() => go(clearFilters(query))} empty={<FirstRun />} />
     </AppShell>
   );

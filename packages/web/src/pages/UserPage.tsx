@@ -16,7 +16,7 @@ import { clearFilters, isFiltered, listHref, parseListQuery, removeFilter, setFi
 import { navigate, useLocation } from '../router.ts';
 import { useCurrentUser } from '../use-current-user.ts';
 import { errorMessage } from '../use-session-data.ts';
-import { useSessionList } from '../use-session-list.ts';
+import { refusedParam, useSessionList } from '../use-session-list.ts';
 
 /** The filters this page sets from its path, not offered in its filter bar. */
 const OWN_FILTERS = ['user', 'user_id'] as const;
@@ -109,7 +109,7 @@ export function UserPage({ userId }: { userId: string }) {
         )}
         {error && <p class="status-error small">{error}</p>}
       </section>
-      <FilterBar query={pageQuery} onChange={go} hidden={OWN_FILTERS} />
+      <FilterBar query={pageQuery} onChange={go} hidden={OWN_FILTERS} invalidParam={refusedParam(list)} />
       <SessionList
         query={query}
         list={list}

@@ -15,6 +15,8 @@ interface FilterBarProps {
   /** `replace`: update the current history entry (while typing) instead of adding one. */
   onChange(next: ListQuery, options?: { replace?: boolean }): void;
   hidden?: readonly string[];
+  /** The parameter the server refused (`invalid_query`), whose chip is marked. */
+  invalidParam?: string;
 }
 
 function SearchBox({ value, onSearch }: { value: string; onSearch(q: string, replace: boolean): void }) {
@@ -67,7 +69,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(q: string, rep
   );
 }
 
-export function FilterBar({ query, onChange, hidden }: FilterBarProps) {
+export function FilterBar({ query, onChange, hidden, invalidParam }: FilterBarProps) {
   return (
     <div class="filter-bar">
       <div class="filter-bar__top">
@@ -102,6 +104,7 @@ export function FilterBar({ query, onChange, hidden }: FilterBarProps) {
           <FilterChip
             key={`${f.param}=${f.value}`}
             filter={f}
+            invalid={f.param === invalidParam}
             onChange={(value) => onChange(setFilter(query, f.param, value, f.value))}
             onRemove={() => onChange(removeFilter(query, f.param, f.value))}
           />

@@ -9,21 +9,23 @@ import { FilterEditor } from './FilterEditor.tsx';
 
 interface FilterChipProps {
   filter: Filter;
+  /** The server refused this value. */
+  invalid?: boolean;
   onChange(value: string): void;
   onRemove(): void;
 }
 
-export function FilterChip({ filter, onChange, onRemove }: FilterChipProps) {
+export function FilterChip({ filter, invalid = false, onChange, onRemove }: FilterChipProps) {
   const def = filterDef(filter.param);
   const popover = usePopover();
   const { name, value } = chipText(filter);
   const editable = def !== undefined && def.kind !== 'flag';
   return (
-    <div class="filter-chip" ref={popover.ref} data-param={filter.param}>
+    <div class={`filter-chip${invalid ? ' filter-chip--invalid' : ''}`} ref={popover.ref} data-param={filter.param}>
       <button
         type="button"
         class="filter-chip__body"
-        title={editable ? `${chipTitle(filter)} — click to change` : chipTitle(filter)}
+        title={invalid ? `${chipTitle(filter)} — the server refused this value; click to change` : editable ? `${chipTitle(filter)} — click to change` : chipTitle(filter)}
         aria-expanded={editable ? popover.open : undefined}
         onClick={editable ? popover.toggle : undefined}
       >
