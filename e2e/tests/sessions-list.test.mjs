@@ -221,6 +221,15 @@ test('chips filter by URL and by errors, combine, and the back button undoes one
   await page.click('button:has-text("Clear filters")');
   assert.equal(search(page), '');
   assert.equal(varied(await shownIds(page)).length, SESSIONS.length);
+
+  // A project chip reads as the project's name; with one project there is nothing to pick.
+  const { projects } = await (await fetch(`${server.url}/api/v1/projects`, { headers: { cookie } })).json();
+  await page.goto(`${server.url}/?project_id=${projects[0].id}`);
+  assert.equal(varied(await shownIds(page)).length, SESSIONS.length);
+  assert.equal(await page.locator('.filter-chip[data-param="project_id"] .filter-chip__value').innerText(), 'Default');
+  await page.click('.add-filter__button');
+  assert.equal(await page.locator('.menu__item[data-param="url"]').count(), 1);
+  assert.equal(await page.locator('.menu__item[data-param="project_id"], .menu__item[data-param="organization_id"]').count(), 0);
   await page.context().close();
 });
 
@@ -273,6 +282,12 @@ test('a saved view stores the filters and applies them again', async () => {
   await page.click('.views__apply:has-text("Errors, longest first")');
   await page.waitForURL(/\?has_errors=true&sort=duration$/);
   assert.deepEqual(await shownIds(page), ['ada-checkout', 'dee-refund']);
+
+  await page.click('.views__button');
+  await page.click('button[aria-label="Delete view Errors, longest first"]');
+  await page.locator('.views__empty', { hasText: 'None saved yet' }).waitFor();
+  const left = await (await fetch(`${server.url}/api/v1/views`, { headers: { cookie } })).json();
+  assert.deepEqual(left.views, [], 'deleted on the server');
   await page.context().close();
 });
 

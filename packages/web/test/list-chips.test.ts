@@ -6,7 +6,7 @@ process.env.TZ = 'UTC';
 
 const { chipText, chipTitle, dateWords, durationWords, editorInput, parseDuration, readEditorInput, toDateInput } = await import('../src/list/chips.ts');
 const { applyTagChange, parseTag, tagEntries, tagLabel } = await import('../src/list/tags.ts');
-const { filterDef } = await import('../src/list/filters.ts');
+const { filterDef, withOptions } = await import('../src/list/filters.ts');
 
 const def = (param: string) => {
   const found = filterDef(param);
@@ -84,4 +84,14 @@ test('a tag change removes then adds, like the server', () => {
   assert.deepEqual(applyTagChange({ a: '1', b: '' }, { c: '', a: '2' }, ['b']), { a: '2', c: '' });
   assert.deepEqual(applyTagChange(null, { vip: '' }, ['nothing']), { vip: '' });
   assert.deepEqual(tagEntries({ z: '1', a: '' }), [['a', ''], ['z', '1']]);
+});
+
+test('known values turn an id filter into a choice of names, and its chip shows the name', () => {
+  const options = { project_id: [['p1', 'Shop'], ['p2', 'Docs']] as const };
+  const project = withOptions(def('project_id'), options);
+  assert.equal(project.kind, 'choice');
+  assert.deepEqual(chipText({ param: 'project_id', value: 'p2' }, project), { name: 'Project', value: 'Docs' });
+  assert.deepEqual(chipText({ param: 'project_id', value: 'p9' }, project), { name: 'Project', value: 'p9' }, 'an unknown id shows as is');
+  assert.deepEqual(readEditorInput(project, 'p1'), { value: 'p1' });
+  assert.equal(withOptions(def('url'), options), def('url'), 'filters without options stay as they are');
 });

@@ -11,9 +11,8 @@ export interface ChipText {
   value: string;
 }
 
-/** Returns what the chip of `filter` shows. */
-export function chipText(filter: Filter): ChipText {
-  const def = filterDef(filter.param);
+/** Returns what the chip of `filter` shows (`def`: its definition, with run-time options if any). */
+export function chipText(filter: Filter, def: FilterDef | undefined = filterDef(filter.param)): ChipText {
   if (!def) return { name: filter.param, value: filter.value };
   switch (def.kind) {
     case 'flag':
@@ -37,8 +36,8 @@ export function chipText(filter: Filter): ChipText {
 }
 
 /** A chip's whole text, for titles and accessible names ("URL contains /checkout"). */
-export function chipTitle(filter: Filter): string {
-  const { name, value } = chipText(filter);
+export function chipTitle(filter: Filter, def?: FilterDef): string {
+  const { name, value } = chipText(filter, def);
   return value ? `${name} ${value}` : name;
 }
 

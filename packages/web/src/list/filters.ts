@@ -86,3 +86,12 @@ export const SORTS: readonly (readonly [string, string])[] = [
 ];
 export const DEFAULT_SORT = 'started_at';
 export const DEFAULT_ORDER = 'desc';
+
+/** Values known for some filters at run time (the user's organizations, projects): param → (value, label). */
+export type FilterOptions = Readonly<Record<string, readonly (readonly [string, string])[]>>;
+
+/** Returns `def` as a choice among `options[def.param]` when such values are known, else unchanged. */
+export function withOptions(def: FilterDef, options: FilterOptions | undefined): FilterDef {
+  const choices = options?.[def.param];
+  return choices ? { ...def, kind: 'choice', choices } : def;
+}

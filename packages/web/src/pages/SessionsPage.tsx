@@ -11,6 +11,7 @@ import { Notice } from '../components/Notice.tsx';
 import { clearFilters, isFiltered, listHref, parseListQuery, type ListQuery } from '../list/query.ts';
 import { navigate, useLocation } from '../router.ts';
 import { useCurrentUser } from '../use-current-user.ts';
+import { useFilterOptions } from '../use-filter-options.ts';
 import { refusedParam, useSessionList } from '../use-session-list.ts';
 
 export function SessionsPage() {
@@ -19,6 +20,7 @@ export function SessionsPage() {
   const searchKey = search.toString();
   const query = useMemo(() => parseListQuery(search), [searchKey]);
   const list = useSessionList(query, me !== null);
+  const options = useFilterOptions(me);
   const go = (next: ListQuery, options: { replace?: boolean } = {}): void => navigate(listHref(pathname, next), options);
 
   if (meError) return <AccountLoadError error={meError} onRetry={retryMe} />;
@@ -35,7 +37,7 @@ export function SessionsPage() {
         )}
         <span class="page-head__actions">{me && <ViewsMenu me={me} query={query} onApply={(q) => go(q)} />}</span>
       </div>
-      <FilterBar query={query} onChange={go} invalidParam={refusedParam(list)} />
+      <FilterBar query={query} onChange={go} invalidParam={refusedParam(list)} options={options} />
       <SessionList query={query} list={list} onClearFilters={() => go(clearFilters(query))} empty={<FirstRun />} />
     </AppShell>
   );

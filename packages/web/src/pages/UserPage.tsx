@@ -15,6 +15,7 @@ import { safeHttpUrl } from '../inspector/note-rules.ts';
 import { clearFilters, isFiltered, listHref, parseListQuery, removeFilter, setFilter, type ListQuery } from '../list/query.ts';
 import { navigate, useLocation } from '../router.ts';
 import { useCurrentUser } from '../use-current-user.ts';
+import { useFilterOptions } from '../use-filter-options.ts';
 import { errorMessage } from '../use-session-data.ts';
 import { refusedParam, useSessionList } from '../use-session-list.ts';
 
@@ -54,6 +55,7 @@ export function UserPage({ userId }: { userId: string }) {
   const pageQuery = useMemo(() => removeFilter(removeFilter(parseListQuery(search), 'user'), 'user_id'), [searchKey]);
   const query = useMemo(() => setFilter(pageQuery, 'user_id', userId), [pageQuery, userId]);
   const list = useSessionList(query, me !== null);
+  const options = useFilterOptions(me);
   const { seen, error } = useSeen(userId, me !== null);
   const go = (next: ListQuery, options: { replace?: boolean } = {}): void =>
     navigate(listHref(pathname, removeFilter(next, 'user_id')), options);
@@ -109,7 +111,7 @@ export function UserPage({ userId }: { userId: string }) {
         )}
         {error && <p class="status-error small">{error}</p>}
       </section>
-      <FilterBar query={pageQuery} onChange={go} hidden={OWN_FILTERS} invalidParam={refusedParam(list)} />
+      <FilterBar query={pageQuery} onChange={go} hidden={OWN_FILTERS} invalidParam={refusedParam(list)} options={options} />
       <SessionList
         query={query}
         list={list}

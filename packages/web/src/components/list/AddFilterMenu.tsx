@@ -2,7 +2,7 @@
 //! (a flag such as "Has rage clicks" is added at once).
 
 import { useState } from 'preact/hooks';
-import { FILTERS, GROUP_LABELS, type FilterDef } from '../../list/filters.ts';
+import { FILTERS, GROUP_LABELS, withOptions, type FilterDef, type FilterOptions } from '../../list/filters.ts';
 import type { ListQuery } from '../../list/query.ts';
 import { usePopover } from '../use-popover.ts';
 import { FilterEditor } from './FilterEditor.tsx';
@@ -11,19 +11,29 @@ interface AddFilterMenuProps {
   query: ListQuery;
   /** Filters this page sets itself (the end-user page's `user_id`), not offered. */
   hidden?: readonly string[];
+  options?: FilterOptions;
   onAdd(param: string, value: string): void;
 }
 
-/** The filters that may be added to `query`: repeatable ones always, others once, dependents after their parent. */
-function available(query: ListQuery, hidden: readonly string[]): FilterDef[] {
+/**
+ * The filters that may be added to `query`: repeatable ones always, others once, dependents after
+ * their parent; one with a single known value (the only organization) is no choice and left out.
+ */
+function available(query: ListQuery, hidden: readonly string[], options: FilterOptions | undefined): FilterDef[] {
   const set = new Set(query.filters.map((f) => f.param));
-  return FILTERS.filter((f) => !hidden.includes(f.param) && (f.repeatable || !set.has(f.param)) && (!f.requires || set.has(f.requires)));
+  return FILTERS.filter(
+    (f) =>
+      !hidden.includes(f.param) &&
+      (f.repeatable || !set.has(f.param)) &&
+      (!f.requires || set.has(f.requires)) &&
+      (options?.[f.param] === undefined || (options[f.param]?.length ?? 0) > 1),
+  ).map((f) => withOptions(f, options));
 }
 
-export function AddFilterMenu({ query, hidden = [], onAdd }: AddFilterMenuProps) {
+export function AddFilterMenu({ query, hidden = [], options, onAdd }: AddFilterMenuProps) {
   const [editing, setEditing] = useState<FilterDef | null>(null);
   const popover = usePopover(() => setEditing(null));
-  const defs = available(query, hidden);
+  const defs = available(query, hidden, options);
   const groups = (Object.keys(GROUP_LABELS) as FilterDef['group'][])
     .map((group) => [group, defs.filter((d) => d.group === group)] as const)
     .filter(([, list]) => list.length > 0);

@@ -2,7 +2,7 @@
 //! sort. Every change goes through `onChange` as a whole new query (the page writes it to the URL).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { SORTS } from '../../list/filters.ts';
+import { SORTS, type FilterOptions } from '../../list/filters.ts';
 import { clearFilters, isFiltered, removeFilter, setFilter, type ListQuery } from '../../list/query.ts';
 import { AddFilterMenu } from './AddFilterMenu.tsx';
 import { FilterChip } from './FilterChip.tsx';
@@ -17,6 +17,8 @@ interface FilterBarProps {
   hidden?: readonly string[];
   /** The parameter the server refused (`invalid_query`), whose chip is marked. */
   invalidParam?: string;
+  /** Known values of some filters (organizations, projects by name). */
+  options?: FilterOptions;
 }
 
 function SearchBox({ value, onSearch }: { value: string; onSearch(q: string, replace: boolean): void }) {
@@ -69,7 +71,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(q: string, rep
   );
 }
 
-export function FilterBar({ query, onChange, hidden, invalidParam }: FilterBarProps) {
+export function FilterBar({ query, onChange, hidden, invalidParam, options }: FilterBarProps) {
   return (
     <div class="filter-bar">
       <div class="filter-bar__top">
@@ -105,11 +107,12 @@ export function FilterBar({ query, onChange, hidden, invalidParam }: FilterBarPr
             key={`${f.param}=${f.value}`}
             filter={f}
             invalid={f.param === invalidParam}
+            options={options}
             onChange={(value) => onChange(setFilter(query, f.param, value, f.value))}
             onRemove={() => onChange(removeFilter(query, f.param, f.value))}
           />
         ))}
-        <AddFilterMenu query={query} hidden={hidden} onAdd={(param, value) => onChange(setFilter(query, param, value))} />
+        <AddFilterMenu query={query} hidden={hidden} options={options} onAdd={(param, value) => onChange(setFilter(query, param, value))} />
         {isFiltered(query) && (
           <button type="button" class="link-button small filter-bar__clear" onClick={() => onChange(clearFilters(query))}>
             Clear all
