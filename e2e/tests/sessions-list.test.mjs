@@ -168,7 +168,9 @@ const varied = (ids) => ids.filter((id) => !id.startsWith('bulk-'));
 test('free text finds a console error; the URL carries it, a reload keeps it, a click opens the player', async () => {
   const page = await loggedInPage();
   assert.deepEqual(varied(await shownIds(page)), SESSIONS.map((s) => s.id), 'newest first');
-  await page.fill('input[aria-label="Search sessions"]', 'card.number undefined');
+  // "/" jumps to the search box; the list follows the typing.
+  await page.keyboard.press('/');
+  await page.keyboard.type('card.number undefined');
   await page.waitForURL(/\?q=card\.number\+undefined$/);
   assert.deepEqual(await shownIds(page), ['ada-checkout']);
 

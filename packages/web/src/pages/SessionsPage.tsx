@@ -35,7 +35,18 @@ export function SessionsPage() {
             {list.hasMore ? '+' : ''} {isFiltered(query) ? 'matching' : 'recorded'}
           </span>
         )}
-        <span class="page-head__actions">{me && <ViewsMenu me={me} query={query} onApply={(q) => go(q)} />}</span>
+        <span class="page-head__actions">
+          <button
+            type="button"
+            class="button button--small button--quiet"
+            title="Load the list again (new sessions, live ones updated)"
+            disabled={list.phase === 'loading'}
+            onClick={list.retry}
+          >
+            ↻ Refresh
+          </button>
+          {me && <ViewsMenu me={me} query={query} onApply={(q) => go(q)} />}
+        </span>
       </div>
       <FilterBar query={query} onChange={go} invalidParam={refusedParam(list)} options={options} />
       <SessionList query={query} list={list} onClearFilters={() => go(clearFilters(query))} empty={<FirstRun />} />

@@ -26,6 +26,20 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(q: string, rep
   // A burst of typing makes one history entry: the first search pushes, the rest replace it.
   const typing = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  // "/" anywhere but in a field jumps to the search box, as in mail and issue trackers.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      const target = event.target as HTMLElement | null;
+      const typing = target?.closest('input, textarea, select, [contenteditable="true"]');
+      if (event.key !== '/' || typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      event.preventDefault();
+      input.current?.focus();
+      input.current?.select();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   // Back/forward or a saved view changed the query: show it.
   // (Text that differs only by outer spaces is kept, so a space typed mid-search survives.)
   useEffect(() => setText((t) => (t.trim() === value.trim() ? t : value)), [value]);
@@ -52,10 +66,11 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(q: string, rep
     >
       <span class="search-box__icon" aria-hidden="true" />
       <input
+        ref={input}
         class="search-box__input"
         type="search"
         name="q"
-        placeholder="Search URLs, clicks, console errors, users, tags, tickets…"
+        placeholder="Search URLs, clicks, console errors, users, tags, tickets…  ( / )"
         aria-label="Search sessions"
         value={text}
         onInput={(e) => {
