@@ -307,6 +307,15 @@ test('two sessions tagged in bulk (a shift-click range) are found by the tag', a
 
   await page.goto(`${server.url}/?tag=escalated`);
   assert.deepEqual(await shownIds(page), ['cy-search', 'bob-rage']);
+
+  // And removed in bulk again, from the filtered list (select all).
+  await page.click('input[aria-label="Select all loaded sessions"]');
+  await page.click('.bulk-bar button:has-text("Remove tag")');
+  await page.fill('.bulk-bar input', 'escalated');
+  await page.click('.bulk-bar button[type=submit]');
+  await page.locator('.bulk-bar', { hasText: 'Untagged 2 sessions' }).waitFor();
+  await page.click('button:has-text("Refresh")');
+  assert.deepEqual(await shownIds(page), [], 'no session has the tag any more');
   await page.context().close();
 });
 
