@@ -224,6 +224,17 @@ test('chips filter by URL and by errors, combine, and the back button undoes one
   assert.equal(search(page), '');
   assert.equal(varied(await shownIds(page)).length, SESSIONS.length);
 
+  // A date from the editor's quick picks: the month-old sessions drop out.
+  await page.goto(`${server.url}/?tag=bulk`);
+  assert.equal((await shownIds(page)).length > 0, true);
+  await page.click('.add-filter__button');
+  await page.click('.menu__item[data-param="from"]');
+  await page.click('.filter-editor button:has-text("7 days ago")');
+  await page.click('.filter-editor button[type=submit]');
+  await page.waitForURL(/\?tag=bulk&from=\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A00Z$/);
+  assert.deepEqual(await shownIds(page), []);
+  assert.match(await page.locator('.filter-chip[data-param="from"]').innerText(), /Started after\s*\d{4}-\d\d-\d\d \d\d:\d\d/);
+
   // A project chip reads as the project's name; with one project there is nothing to pick.
   const { projects } = await (await fetch(`${server.url}/api/v1/projects`, { headers: { cookie } })).json();
   await page.goto(`${server.url}/?project_id=${projects[0].id}`);
