@@ -190,7 +190,7 @@ test('free text finds a console error; the URL carries it, a reload keeps it, a 
   await page.context().close();
 });
 
-test('chips filter by URL and by errors, combine, and the back button undoes one', async () => {
+test('chips filter by URL, errors, user, device, date and project, combine, and back undoes one', async () => {
   const page = await loggedInPage();
   await shownIds(page);
   await addFilter(page, 'url', '/checkout');
