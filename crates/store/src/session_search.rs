@@ -207,33 +207,93 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
-/// SQL text and its parameters, placeholders numbered for the dialect.
-struct Sql {
-    dialect: Dialect,
+/// How the list query finds its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Plan {
+    /// Walk the (organization, sort key) index in order, testing every filter: fast when the
+    /// filters match many sessions (the page fills early).
+    Walk,
+    /// Start from the rows of lookup `n` (few, by a probe) and sort them: fast when they are
+    /// few. SQLite plans without knowing how many rows a lookup matches, so its store probes
+    /// and chooses; PostgreSQL's planner has statistics and always gets `Walk`.
+    Drive(usize),
+}
+
+/// Rows a lookup may match for `Drive` to beat `Walk` (a sort of this many rows is quick).
+pub(crate) const DRIVE_MAX_ROWS: i64 = 1_000;
+
+/// Where a parameter goes in fragment SQL; numbered for the dialect when assembled. The SQL
+/// written here holds no `?` of its own: values are never in the text.
+const MARK: char = '?';
+
+/// A piece of SQL and the values of its marks, in order.
+#[derive(Debug, Clone, Default)]
+struct Frag {
+    sql: String,
     binds: Vec<Bind>,
 }
 
-impl Sql {
-    fn bind(&mut self, value: Bind) -> String {
-        self.binds.push(value);
-        // Numbered, so fragments may bind before the text around them is written.
-        match self.dialect {
-            Dialect::Sqlite => format!("?{}", self.binds.len()),
-            Dialect::Postgres => format!("${}", self.binds.len()),
+impl Frag {
+    fn new(sql: impl Into<String>, binds: Vec<Bind>) -> Self {
+        let frag = Frag {
+            sql: sql.into(),
+            binds,
+        };
+        debug_assert_eq!(frag.sql.matches(MARK).count(), frag.binds.len());
+        frag
+    }
+
+    fn text(sql: impl Into<String>) -> Self {
+        Frag::new(sql, Vec::new())
+    }
+}
+
+fn text(value: &str) -> Bind {
+    Bind::Text(value.to_string())
+}
+
+/// `?, ?, …` for these values.
+fn marks(values: &[String]) -> (String, Vec<Bind>) {
+    let sql = vec![MARK.to_string(); values.len()].join(", ");
+    (sql, values.iter().map(|v| text(v)).collect())
+}
+
+/// A lookup: a query of `match_key` values — session ids, or session rowids for SQLite's FTS
+/// table — of the sessions matching one filter.
+#[derive(Debug, Clone)]
+struct Lookup {
+    frag: Frag,
+    /// The `sessions` column `match_key` holds.
+    key: &'static str,
+}
+
+/// A list query taken apart: tests of `sessions` columns, lookups, order and limit.
+struct Parts {
+    conds: Vec<Frag>,
+    lookups: Vec<Lookup>,
+    order_by: String,
+    limit: i64,
+}
+
+/// Joins fragments into SQL with numbered placeholders (`?N` or `$N`), and their values.
+fn assemble(frags: &[Frag], dialect: Dialect) -> (String, Vec<Bind>) {
+    let mut sql = String::new();
+    let mut n = 0;
+    for frag in frags {
+        for c in frag.sql.chars() {
+            if c == MARK {
+                n += 1;
+                match dialect {
+                    Dialect::Sqlite => sql.push_str(&format!("?{n}")),
+                    Dialect::Postgres => sql.push_str(&format!("${n}")),
+                }
+            } else {
+                sql.push(c);
+            }
         }
     }
-
-    fn text(&mut self, value: &str) -> String {
-        self.bind(Bind::Text(value.to_string()))
-    }
-
-    fn list(&mut self, values: &[String]) -> String {
-        values
-            .iter()
-            .map(|v| self.text(v))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
+    let binds = frags.iter().flat_map(|f| f.binds.iter().cloned()).collect();
+    (sql, binds)
 }
 
 /// The sort column of each sort.
@@ -303,149 +363,167 @@ fn like_escaped(text: &str) -> String {
     out
 }
 
-/// `id IN (…)` over a side table's rows within the visible organizations.
-fn lookup(b: &mut Sql, orgs: &[String], table: &str, rest: &str) -> String {
-    let orgs = b.list(orgs);
-    format!("id IN (SELECT session_id FROM {table} WHERE organization_id IN ({orgs}) AND {rest})")
+/// The sessions with rows in a side table within the visible organizations.
+fn side(orgs: &[String], table: &str, test: &str, values: Vec<Bind>) -> Lookup {
+    let (org_marks, mut binds) = marks(orgs);
+    binds.extend(values);
+    Lookup {
+        frag: Frag::new(
+            format!(
+                "SELECT session_id AS match_key FROM {table} WHERE organization_id IN ({org_marks}) AND {test}"
+            ),
+            binds,
+        ),
+        key: "id",
+    }
 }
 
 /// Sessions with a facet value from `low` through `high` (equal bounds: exactly that value).
-fn facet_range(b: &mut Sql, orgs: &[String], facet: &str, low: &str, high: &str) -> String {
-    let facet = b.text(facet);
-    let rest = if low == high {
-        format!("facet = {facet} AND value = {}", b.text(low))
-    } else {
-        let low = b.text(low);
-        format!(
-            "facet = {facet} AND value >= {low} AND value <= {}",
-            b.text(high)
+fn facet(orgs: &[String], name: &str, low: &str, high: &str) -> Lookup {
+    if low == high {
+        side(
+            orgs,
+            "session_facets",
+            "facet = ? AND value = ?",
+            vec![text(name), text(low)],
         )
-    };
-    lookup(b, orgs, "session_facets", &rest)
+    } else {
+        let values = vec![text(name), text(low), text(high)];
+        side(
+            orgs,
+            "session_facets",
+            "facet = ? AND value >= ? AND value <= ?",
+            values,
+        )
+    }
 }
 
-/// Builds the list query: `SELECT {columns} FROM sessions …` with every filter, the keyset
-/// position, the order and the limit. `None` when nothing can match (no visible organization).
-pub(crate) fn build_list(
-    query: &SessionQuery,
-    columns: &str,
-    dialect: Dialect,
-) -> Option<(String, Vec<Bind>)> {
+/// Takes a query apart; `None` when nothing can match (no visible organization).
+fn parts(query: &SessionQuery, dialect: Dialect) -> Option<Parts> {
     let orgs = visible_organizations(query);
     if orgs.is_empty() {
         return None;
     }
     let f = &query.filter;
-    let mut b = Sql {
-        dialect,
-        binds: Vec::new(),
-    };
-    let mut conds: Vec<String> = Vec::new();
-    let org_list = b.list(&orgs);
-    conds.push(format!("organization_id IN ({org_list})"));
+    let (org_marks, org_binds) = marks(&orgs);
+    let mut conds = vec![Frag::new(
+        format!("organization_id IN ({org_marks})"),
+        org_binds,
+    )];
+    let mut lookups: Vec<Lookup> = Vec::new();
+    let mut cond = |sql: &str, bind: Bind| conds.push(Frag::new(sql, vec![bind]));
     if let Some(v) = &f.project_id {
-        conds.push(format!("project_id = {}", b.text(v)));
+        cond("project_id = ?", text(v));
     }
     if let Some(v) = &f.user_id {
-        conds.push(format!("user_id = {}", b.text(v)));
-    }
-    if let Some(prefix) = &f.user {
-        let upper = format!("{prefix}\u{10FFFF}");
-        conds.push(facet_range(&mut b, &orgs, "user", prefix, &upper));
+        cond("user_id = ?", text(v));
     }
     if let Some(v) = f.from_ms {
-        conds.push(format!("started_at >= {}", b.bind(Bind::Int(v))));
+        cond("started_at >= ?", Bind::Int(v));
     }
     if let Some(v) = f.to_ms {
-        conds.push(format!("started_at < {}", b.bind(Bind::Int(v))));
+        cond("started_at < ?", Bind::Int(v));
     }
     if let Some(v) = f.min_duration {
-        conds.push(format!("duration >= {}", b.bind(Bind::Real(v))));
+        cond("duration >= ?", Bind::Real(v));
     }
     if let Some(v) = f.max_duration {
-        conds.push(format!("duration <= {}", b.bind(Bind::Real(v))));
+        cond("duration <= ?", Bind::Real(v));
     }
-    for (column, value) in [
-        ("browser", &f.browser),
-        ("os", &f.os),
-        ("device_type", &f.device),
-    ] {
-        if let Some(v) = value {
-            conds.push(format!("lower({column}) = {}", b.text(v)));
-        }
+    if let Some(v) = &f.browser {
+        cond("lower(browser) = ?", text(v));
+    }
+    if let Some(v) = &f.os {
+        cond("lower(os) = ?", text(v));
+    }
+    if let Some(v) = &f.device {
+        cond("lower(device_type) = ?", text(v));
     }
     if let Some(v) = f.min_width {
-        conds.push(format!("viewport_width >= {}", b.bind(Bind::Int(v.into()))));
+        cond("viewport_width >= ?", Bind::Int(v.into()));
     }
     if let Some(v) = f.max_width {
-        conds.push(format!("viewport_width <= {}", b.bind(Bind::Int(v.into()))));
-    }
-    for tag in &f.tags {
-        let mut rest = format!("key = {}", b.text(&tag.key));
-        if let Some(value) = &tag.value {
-            rest.push_str(&format!(" AND value = {}", b.text(value)));
-        }
-        conds.push(lookup(&mut b, &orgs, "session_tags", &rest));
+        cond("viewport_width <= ?", Bind::Int(v.into()));
     }
     match f.has_errors {
-        Some(true) => conds.push("error_count > 0".into()),
-        Some(false) => conds.push("error_count = 0".into()),
+        Some(true) => conds.push(Frag::text("error_count > 0")),
+        Some(false) => conds.push(Frag::text("error_count = 0")),
         None => {}
     }
     if f.has_rage_clicks {
-        conds.push("rage_click_count > 0".into());
+        conds.push(Frag::text("rage_click_count > 0"));
+    }
+    match f.live {
+        Some(true) => conds.push(Frag::text("status = 'recording'")),
+        Some(false) => conds.push(Frag::text("status <> 'recording'")),
+        None => {}
+    }
+    // Lookups, the likely most selective first (the order only matters for reading).
+    if let Some(v) = &f.ticket {
+        lookups.push(side(&orgs, "session_links", "ref = ?", vec![text(v)]));
+    }
+    if let Some(v) = &f.url_exact {
+        lookups.push(side(&orgs, "session_urls", "url = ?", vec![text(v)]));
+    }
+    if let Some(prefix) = &f.user {
+        let upper = format!("{prefix}\u{10FFFF}");
+        lookups.push(facet(&orgs, "user", prefix, &upper));
+    }
+    for tag in &f.tags {
+        lookups.push(match &tag.value {
+            Some(value) => side(
+                &orgs,
+                "session_tags",
+                "key = ? AND value = ?",
+                vec![text(&tag.key), text(value)],
+            ),
+            None => side(&orgs, "session_tags", "key = ?", vec![text(&tag.key)]),
+        });
     }
     if let Some(v) = &f.event {
-        conds.push(facet_range(&mut b, &orgs, "event", v, v));
+        lookups.push(facet(&orgs, "event", v, v));
     }
     if let Some(status) = f.status {
         let (low, high) = status.range();
-        let (low, high) = (low.to_string(), high.to_string());
-        conds.push(facet_range(&mut b, &orgs, "status", &low, &high));
-    }
-    if let Some(v) = &f.ticket {
-        let rest = format!("ref = {}", b.text(v));
-        conds.push(lookup(&mut b, &orgs, "session_links", &rest));
+        lookups.push(facet(&orgs, "status", &low.to_string(), &high.to_string()));
     }
     if let Some(name) = &f.experiment {
-        conds.push(match &f.variant {
+        lookups.push(match &f.variant {
             Some(variant) => {
                 let value = format!("{name}={variant}");
-                facet_range(&mut b, &orgs, "variant", &value, &value)
+                facet(&orgs, "variant", &value, &value)
             }
-            None => facet_range(&mut b, &orgs, "experiment", name, name),
+            None => facet(&orgs, "experiment", name, name),
         });
     }
-    match f.live {
-        Some(true) => conds.push("status = 'recording'".into()),
-        Some(false) => conds.push("status <> 'recording'".into()),
-        None => {}
-    }
-    if let Some(v) = &f.url_exact {
-        let rest = format!("url = {}", b.text(v));
-        conds.push(lookup(&mut b, &orgs, "session_urls", &rest));
-    }
     if let Some(v) = &f.url_contains {
-        conds.push(match dialect {
-            Dialect::Sqlite if v.chars().count() >= 3 => {
-                // The trigram index finds a quoted phrase as a substring, case-insensitively.
-                // Driven from the trigram index (an organization test here would make SQLite
-                // walk the organization's URLs instead); the outer query keeps to the tenant.
-                let phrase = b.text(&format!("\"{}\"", v.replace('"', "\"\"")));
-                format!(
-                    "id IN (SELECT session_id FROM session_urls WHERE id IN \
-                     (SELECT rowid FROM session_urls_trigram WHERE session_urls_trigram MATCH {phrase}))"
-                )
-            }
+        lookups.push(match dialect {
+            // The trigram index finds a quoted phrase as a substring, case-insensitively; the
+            // lookup starts from it (an organization test here would make SQLite walk the
+            // organization's URLs instead), the outer query keeps to the tenant.
+            Dialect::Sqlite if v.chars().count() >= 3 => Lookup {
+                frag: Frag::new(
+                    "SELECT session_id AS match_key FROM session_urls WHERE id IN \
+                     (SELECT rowid FROM session_urls_trigram WHERE session_urls_trigram MATCH ?)",
+                    vec![text(&format!("\"{}\"", v.replace('"', "\"\"")))],
+                ),
+                key: "id",
+            },
             // Under three characters no trigram exists: a scan of the visible URLs.
-            Dialect::Sqlite => {
-                let rest = format!("instr(lower(url), {}) > 0", b.text(v));
-                lookup(&mut b, &orgs, "session_urls", &rest)
-            }
+            Dialect::Sqlite => side(
+                &orgs,
+                "session_urls",
+                "instr(lower(url), ?) > 0",
+                vec![text(v)],
+            ),
             Dialect::Postgres => {
                 let pattern = format!("%{}%", like_escaped(v));
-                let rest = format!("lower(url) LIKE {}", b.text(&pattern));
-                lookup(&mut b, &orgs, "session_urls", &rest)
+                side(
+                    &orgs,
+                    "session_urls",
+                    "lower(url) LIKE ?",
+                    vec![text(&pattern)],
+                )
             }
         });
     }
@@ -456,16 +534,20 @@ pub(crate) fn build_list(
         if terms.is_empty() {
             continue;
         }
-        conds.push(match dialect {
-            Dialect::Sqlite => format!(
-                "rowid IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH {})",
-                b.text(&fts5_query(terms, column))
-            ),
-            Dialect::Postgres => format!(
-                "search_tsv @@ to_tsquery('simple', {})",
-                b.text(&tsquery(terms, weight))
-            ),
-        });
+        match dialect {
+            Dialect::Sqlite => lookups.push(Lookup {
+                frag: Frag::new(
+                    "SELECT rowid AS match_key FROM sessions_fts WHERE sessions_fts MATCH ?",
+                    vec![text(&fts5_query(terms, column))],
+                ),
+                key: "rowid",
+            }),
+            // A column of the row itself (GIN-indexed): the planner weighs it like any other.
+            Dialect::Postgres => conds.push(Frag::new(
+                "search_tsv @@ to_tsquery('simple', ?)",
+                vec![text(&tsquery(terms, weight))],
+            )),
+        }
     }
     let column = sort_column(query.sort);
     let (cmp, dir) = match query.order {
@@ -477,16 +559,96 @@ pub(crate) fn build_list(
             SessionSort::Duration => Bind::Real(*key as f64 / 1000.0),
             _ => Bind::Int(*key),
         };
-        let key = b.bind(key);
-        let id = b.text(id);
-        conds.push(format!("({column}, id) {cmp} ({key}, {id})"));
+        conds.push(Frag::new(
+            format!("({column}, id) {cmp} (?, ?)"),
+            vec![key, text(id)],
+        ));
     }
-    let limit = b.bind(Bind::Int(query.limit.into()));
-    let sql = format!(
-        "SELECT {columns} FROM sessions WHERE {} ORDER BY {column} {dir}, id {dir} LIMIT {limit}",
-        conds.join(" AND ")
-    );
-    Some((sql, b.binds))
+    Some(Parts {
+        conds,
+        lookups,
+        order_by: format!("{column} {dir}, id {dir}"),
+        limit: query.limit.into(),
+    })
+}
+
+/// How many lookups a query has (the plans `Drive(0..n)` exist for).
+pub(crate) fn lookup_count(query: &SessionQuery, dialect: Dialect) -> usize {
+    parts(query, dialect).map_or(0, |p| p.lookups.len())
+}
+
+/// `SELECT count(*)` of lookup `n`'s rows, counting no further than `DRIVE_MAX_ROWS`.
+pub(crate) fn build_probe(
+    query: &SessionQuery,
+    dialect: Dialect,
+    n: usize,
+) -> Option<(String, Vec<Bind>)> {
+    let parts = parts(query, dialect)?;
+    let lookup = parts.lookups.get(n)?;
+    Some(assemble(
+        &[
+            Frag::text("SELECT count(*) FROM ("),
+            lookup.frag.clone(),
+            Frag::new(" LIMIT ?)", vec![Bind::Int(DRIVE_MAX_ROWS)]),
+        ],
+        dialect,
+    ))
+}
+
+/// Builds the list query: `SELECT {columns} …` with every filter, the keyset position, the
+/// order and the limit, found by `plan`. `None` when nothing can match (no visible
+/// organization). `columns` are of `sessions`, unqualified.
+pub(crate) fn build_list(
+    query: &SessionQuery,
+    columns: &str,
+    dialect: Dialect,
+    plan: Plan,
+) -> Option<(String, Vec<Bind>)> {
+    let parts = parts(query, dialect)?;
+    let mut frags = Vec::new();
+    let driver = match plan {
+        Plan::Drive(n) => parts.lookups.get(n).map(|l| (n, l)),
+        Plan::Walk => None,
+    };
+    match driver {
+        // CROSS JOIN keeps SQLite's join order: the lookup's rows first, then each session.
+        Some((_, lookup)) => {
+            frags.push(Frag::text(format!(
+                "SELECT {columns} FROM (SELECT DISTINCT match_key FROM ("
+            )));
+            frags.push(lookup.frag.clone());
+            frags.push(Frag::text(format!(
+                ")) AS driver CROSS JOIN sessions ON sessions.{} = driver.match_key WHERE ",
+                lookup.key
+            )));
+        }
+        None => frags.push(Frag::text(format!("SELECT {columns} FROM sessions WHERE "))),
+    }
+    let mut first = true;
+    let mut and = |frags: &mut Vec<Frag>| {
+        if !first {
+            frags.push(Frag::text(" AND "));
+        }
+        first = false;
+    };
+    for cond in &parts.conds {
+        and(&mut frags);
+        frags.push(cond.clone());
+    }
+    for (i, lookup) in parts.lookups.iter().enumerate() {
+        if driver.is_some_and(|(n, _)| n == i) {
+            continue;
+        }
+        and(&mut frags);
+        frags.push(Frag::text(format!("sessions.{} IN (", lookup.key)));
+        frags.push(lookup.frag.clone());
+        frags.push(Frag::text(")"));
+    }
+    frags.push(Frag::new(
+        format!(" ORDER BY {} LIMIT ?", parts.order_by),
+        vec![Bind::Int(parts.limit)],
+    ));
+    Some(assemble(&frags, dialect))
 }
 
 #[cfg(test)]
@@ -524,7 +686,7 @@ mod tests {
             ("q", evil),
         ]);
         for dialect in [Dialect::Sqlite, Dialect::Postgres] {
-            let (sql, binds) = build_list(&q, "id", dialect).unwrap();
+            let (sql, binds) = build_list(&q, "id", dialect, Plan::Walk).unwrap();
             assert!(!sql.contains("1=1"), "{sql}");
             assert!(
                 binds
@@ -545,9 +707,9 @@ mod tests {
     #[test]
     fn a_foreign_organization_matches_nothing() {
         let q = query(&[("organization_id", "o3")]);
-        assert!(build_list(&q, "id", Dialect::Sqlite).is_none());
+        assert!(build_list(&q, "id", Dialect::Sqlite, Plan::Walk).is_none());
         let q = query(&[("organization_id", "o2")]);
-        let (_, binds) = build_list(&q, "id", Dialect::Sqlite).unwrap();
+        let (_, binds) = build_list(&q, "id", Dialect::Sqlite, Plan::Walk).unwrap();
         assert_eq!(binds[0], Bind::Text("o2".into()));
     }
 

@@ -11,7 +11,8 @@ use super::sessions::{SESSION_COLUMNS, record_from_row};
 use super::text::{json_column, pg_json, pg_text};
 use crate::meta::*;
 use crate::session_search::{
-    Bind, Dialect, LinkRef, SessionCounts, SessionListItem, StoredSearch, build_list, plan_batch,
+    Bind, Dialect, LinkRef, Plan, SessionCounts, SessionListItem, StoredSearch, build_list,
+    plan_batch,
 };
 
 /// Writes the batch's counters, search words, URLs, facets and SDK ticket link; the session row
@@ -144,7 +145,7 @@ pub(super) async fn list_sessions(
     query: &SessionQuery,
 ) -> Result<Vec<SessionListItem>> {
     let columns = format!("{SESSION_COLUMNS}, {LIST_EXTRA_COLUMNS}");
-    let Some((sql, binds)) = build_list(query, &columns, Dialect::Postgres) else {
+    let Some((sql, binds)) = build_list(query, &columns, Dialect::Postgres, Plan::Walk) else {
         return Ok(Vec::new());
     };
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

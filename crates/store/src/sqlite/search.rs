@@ -9,7 +9,8 @@ use tapedeck_core::{BatchFacts, BatchMeta, PageVisit, SessionSummary};
 use super::sessions::{SESSION_COLUMNS, record_from_row};
 use crate::meta::*;
 use crate::session_search::{
-    Bind, Dialect, LinkRef, SessionCounts, SessionListItem, StoredSearch, build_list, plan_batch,
+    Bind, DRIVE_MAX_ROWS, Dialect, LinkRef, Plan, SessionCounts, SessionListItem, StoredSearch,
+    build_list, build_probe, lookup_count, plan_batch,
 };
 
 /// Writes the batch's counters, search words, URLs, facets and SDK ticket link; the session row
@@ -146,18 +147,11 @@ pub(super) async fn list_sessions(
     query: &SessionQuery,
 ) -> Result<Vec<SessionListItem>> {
     let columns = format!("{SESSION_COLUMNS}, {LIST_EXTRA_COLUMNS}");
-    let Some((sql, binds)) = build_list(query, &columns, Dialect::Sqlite) else {
+    let plan = choose_plan(pool, query).await?;
+    let Some((sql, binds)) = build_list(query, &columns, Dialect::Sqlite, plan) else {
         return Ok(Vec::new());
     };
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for bind in binds {
-        q = match bind {
-            Bind::Text(v) => q.bind(v),
-            Bind::Int(v) => q.bind(v),
-            Bind::Real(v) => q.bind(v),
-        };
-    }
-    let rows = q.fetch_all(pool).await?;
+    let rows = bound(&sql, binds).fetch_all(pool).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
         items.push(SessionListItem {
@@ -177,6 +171,42 @@ pub(super) async fn list_sessions(
         item.links = links.remove(&item.record.id).unwrap_or_default();
     }
     Ok(items)
+}
+
+fn bound(
+    sql: &str,
+    binds: Vec<Bind>,
+) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for bind in binds {
+        q = match bind {
+            Bind::Text(v) => q.bind(v),
+            Bind::Int(v) => q.bind(v),
+            Bind::Real(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+/// SQLite plans without knowing how many sessions a filter's lookup matches: it would walk the
+/// whole organization for a ticket that matches one. So each lookup is probed (counting at most
+/// `DRIVE_MAX_ROWS`, an index range read) and the query starts from the smallest one when it
+/// is small enough to sort; otherwise the page fills early walking the sort index.
+async fn choose_plan(pool: &SqlitePool, query: &SessionQuery) -> Result<Plan> {
+    let mut best: Option<(i64, usize)> = None;
+    for n in 0..lookup_count(query, Dialect::Sqlite) {
+        let Some((sql, binds)) = build_probe(query, Dialect::Sqlite, n) else {
+            continue;
+        };
+        let count: i64 = bound(&sql, binds).fetch_one(pool).await?.get(0);
+        if best.is_none_or(|(least, _)| count < least) {
+            best = Some((count, n));
+        }
+    }
+    Ok(match best {
+        Some((count, n)) if count < DRIVE_MAX_ROWS => Plan::Drive(n),
+        _ => Plan::Walk,
+    })
 }
 
 /// The links of the listed sessions, oldest first.
@@ -205,4 +235,133 @@ async fn links_of(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Both plans give the same page: conformance data is small, so every lookup there is
+    //! driven; here each query is run walked and driven from each of its lookups.
+
+    use serde_json::json;
+    use tapedeck_core::search::parse_list_query;
+    use tapedeck_core::{extract_facts, parse_batch};
+
+    use super::super::SqliteMetaStore;
+    use super::*;
+    use crate::meta::MetaStore;
+
+    async fn store_session(store: &SqliteMetaStore, project: &Project, id: &str, n: i64) {
+        let url = format!(
+            "https://shop.test/{}/item-{n}",
+            ["cart", "checkout"][(n % 2) as usize]
+        );
+        let events = json!([
+            {"type": 4, "timestamp": 1_000 * n, "data": {"href": url, "width": 800, "height": 600}},
+            {"type": 5, "timestamp": 1_000 * n + 1, "data": {"tag": "tapedeck.console", "payload": {"level": "error", "args": [format!("oops {n}")]}}},
+            {"type": 5, "timestamp": 1_000 * n + 2, "data": {"tag": format!("event-{}", n % 3), "payload": {}}},
+            {"type": 5, "timestamp": 1_000 * n + 3, "data": {"tag": "tapedeck.network", "payload": {"url": "https://shop.test/api", "status": 200 + 100 * (n % 4)}}},
+        ]);
+        let variant = ["a", "b"][(n % 2) as usize];
+        let meta = json!({"user": {"id": format!("u-{}", n % 2)}, "tags": {"n": (n % 3).to_string()},
+                          "experiments": {"exp": variant}, "ticket": format!("T-{}", n % 4)});
+        let body =
+            json!({"session_id": id, "window_id": "w", "seq": 0, "meta": meta, "events": events});
+        let batch = parse_batch(body.to_string().as_bytes()).unwrap();
+        let segment = NewSegment {
+            project: project.clone(),
+            session_id: id.into(),
+            window_id: "w".into(),
+            seq: 0,
+            blob_key: format!("recordings/{}/{id}/w/0", project.id),
+            size_bytes: 1,
+            received_at_ms: 1,
+        };
+        store
+            .store_segment(&segment, &extract_facts(&batch), &batch.meta)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn walking_and_driving_list_the_same_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("m.db").display());
+        let store = SqliteMetaStore::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let org = store.create_organization("Org", 1).await.unwrap();
+        let project = NewProject {
+            organization_id: org.id.clone(),
+            name: "p".into(),
+            ingest_key: "k".into(),
+            allowed_origins: vec![],
+            region: crate::DEFAULT_REGION.into(),
+        };
+        let project = store.create_project(&project, 1).await.unwrap();
+        for n in 1..=12 {
+            store_session(&store, &project, &format!("s{n:02}"), n).await;
+        }
+        let cases: [&[(&str, &str)]; 10] = [
+            &[("q", "checkout")],
+            &[("console", "oops"), ("url", "cart")],
+            &[("user", "u-1"), ("tag", "n:2")],
+            &[("url", "ca"), ("event", "event-1")],
+            &[
+                ("url_exact", "https://shop.test/cart/item-4"),
+                ("q", "item"),
+            ],
+            &[("status", "4xx"), ("experiment", "exp"), ("variant", "b")],
+            &[("ticket", "T-3"), ("has_errors", "true")],
+            &[
+                ("tag", "n"),
+                ("tag", "n:1"),
+                ("sort", "duration"),
+                ("order", "asc"),
+            ],
+            &[
+                ("q", "shop"),
+                ("console", "oops"),
+                ("status", "5xx"),
+                ("sort", "errors"),
+            ],
+            &[("user", "u-"), ("url", "item"), ("limit", "3")],
+        ];
+        let mut nonempty = 0;
+        for params in cases {
+            let pairs: Vec<(String, String)> = params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let request = parse_list_query(&pairs).unwrap();
+            let query = SessionQuery {
+                organization_ids: vec![org.id.clone()],
+                filter: request.filter,
+                sort: request.sort,
+                order: request.order,
+                after: None,
+                limit: request.limit,
+            };
+            let run = |plan: Plan| {
+                let (sql, binds) = build_list(&query, "id", Dialect::Sqlite, plan).unwrap();
+                let pool = store.pool.clone();
+                async move {
+                    let rows = bound(&sql, binds).fetch_all(&pool).await.unwrap();
+                    rows.iter()
+                        .map(|r| r.get::<String, _>("id"))
+                        .collect::<Vec<_>>()
+                }
+            };
+            let walked = run(Plan::Walk).await;
+            let lookups = lookup_count(&query, Dialect::Sqlite);
+            assert!(lookups > 0, "{params:?}");
+            for n in 0..lookups {
+                assert_eq!(
+                    run(Plan::Drive(n)).await,
+                    walked,
+                    "{params:?} driven by lookup {n}"
+                );
+            }
+            nonempty += usize::from(!walked.is_empty());
+        }
+        assert!(nonempty >= 8, "the cases must match something to compare");
+    }
 }
