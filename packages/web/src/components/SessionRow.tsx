@@ -96,7 +96,7 @@ export function SessionRow({ session, now, selected, onSelect, userLink = true }
       </span>
       <span class="cell cell--num cell--duration">
         <span class="tabular">{formatDuration(session.duration)}</span>
-        <span class="muted small">{formatCount(session.event_count)} ev</span>
+        <span class="muted small">{formatCount(session.event_count)} events</span>
       </span>
       <span class="cell cell--signals">
         <span class="signals">

@@ -70,7 +70,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(q: string, rep
         class="search-box__input"
         type="search"
         name="q"
-        placeholder="Search URLs, clicks, console errors, users, tags, tickets…  ( / )"
+        placeholder="Search URLs, clicks, console errors, users, tags, tickets…"
         aria-label="Search sessions"
         value={text}
         onInput={(e) => {
@@ -82,6 +82,11 @@ function SearchBox({ value, onSearch }: { value: string; onSearch(q: string, rep
           typing.current = false;
         }}
       />
+      {!text && (
+        <kbd class="search-box__key" title="Press / to search">
+          /
+        </kbd>
+      )}
     </form>
   );
 }
