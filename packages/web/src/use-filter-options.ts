@@ -5,7 +5,7 @@
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { listProjects, type Me, type Project } from './api.ts';
-import type { FilterOptions } from './list/filters.ts';
+import { filterOptions, type FilterOptions } from './list/filters.ts';
 
 export function useFilterOptions(me: Me | null): FilterOptions | undefined {
   const [projects, setProjects] = useState<Project[] | null>(null);
@@ -20,16 +20,5 @@ export function useFilterOptions(me: Me | null): FilterOptions | undefined {
       live = false;
     };
   }, [me]);
-  return useMemo(() => {
-    if (!me) return undefined;
-    const orgName = new Map(me.organizations.map((o) => [o.id, o.name]));
-    const options: Record<string, (readonly [string, string])[]> = {
-      organization_id: me.organizations.map((o) => [o.id, o.name] as const),
-    };
-    if (projects) {
-      const several = me.organizations.length > 1;
-      options.project_id = projects.map((p) => [p.id, several ? `${p.name} (${orgName.get(p.organization_id) ?? p.organization_id})` : p.name] as const);
-    }
-    return options;
-  }, [me, projects]);
+  return useMemo(() => (me ? filterOptions(me.organizations, projects) : undefined), [me, projects]);
 }

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 process.env.TZ = 'UTC';
 
 const { chipText, chipTitle, dateWords, durationWords, editorInput, parseDuration, readEditorInput, toDateInput } = await import('../src/list/chips.ts');
-const { applyTagChange, parseTag, tagEntries, tagLabel } = await import('../src/list/tags.ts');
-const { filterDef, withOptions } = await import('../src/list/filters.ts');
+const { applyTagChange, distinctLinks, parseTag, tagEntries, tagLabel } = await import('../src/list/tags.ts');
+const { filterDef, filterOptions, withOptions } = await import('../src/list/filters.ts');
 
 const def = (param: string) => {
   const found = filterDef(param);
@@ -94,4 +94,30 @@ test('known values turn an id filter into a choice of names, and its chip shows 
   assert.deepEqual(chipText({ param: 'project_id', value: 'p9' }, project), { name: 'Project', value: 'p9' }, 'an unknown id shows as is');
   assert.deepEqual(readEditorInput(project, 'p1'), { value: 'p1' });
   assert.equal(withOptions(def('url'), options), def('url'), 'filters without options stay as they are');
+});
+
+test('organization and project options name projects by organization only when there are several', () => {
+  const one = filterOptions([{ id: 'o1', name: 'Acme' }], [{ id: 'p1', name: 'Shop', organization_id: 'o1' }]);
+  assert.deepEqual(one, { organization_id: [['o1', 'Acme']], project_id: [['p1', 'Shop']] });
+  const two = filterOptions(
+    [
+      { id: 'o1', name: 'Acme' },
+      { id: 'o2', name: 'Beta' },
+    ],
+    [{ id: 'p2', name: 'Docs', organization_id: 'o2' }],
+  );
+  assert.deepEqual(two.project_id, [['p2', 'Docs (Beta)']]);
+  assert.equal(filterOptions([{ id: 'o1', name: 'Acme' }], null).project_id, undefined, 'projects not loaded: a typed id');
+});
+
+test('an end user\'s ticket links: each reference once, unsafe URLs not linked', () => {
+  const links = distinctLinks([
+    { links: [{ ref: 'ZD-1', url: 'javascript:alert(1)' }, { ref: 'ZD-2', url: 'https://t.example/2' }] },
+    { links: [{ ref: 'ZD-1', url: 'https://t.example/1' }, { ref: 'ZD-2', url: 'https://t.example/other' }] },
+    {},
+  ]);
+  assert.deepEqual(links, [
+    { ref: 'ZD-1', url: 'https://t.example/1' },
+    { ref: 'ZD-2', url: 'https://t.example/2' },
+  ]);
 });

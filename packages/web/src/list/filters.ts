@@ -95,3 +95,22 @@ export function withOptions(def: FilterDef, options: FilterOptions | undefined):
   const choices = options?.[def.param];
   return choices ? { ...def, kind: 'choice', choices } : def;
 }
+
+/**
+ * The run-time options of the organization and project filters: the user's organizations by
+ * name and, once known, their projects (named with their organization when there are several).
+ */
+export function filterOptions(
+  organizations: readonly { id: string; name: string }[],
+  projects: readonly { id: string; name: string; organization_id: string }[] | null,
+): FilterOptions {
+  const orgName = new Map(organizations.map((o) => [o.id, o.name]));
+  const options: Record<string, (readonly [string, string])[]> = {
+    organization_id: organizations.map((o) => [o.id, o.name] as const),
+  };
+  if (projects) {
+    const several = organizations.length > 1;
+    options.project_id = projects.map((p) => [p.id, several ? `${p.name} (${orgName.get(p.organization_id) ?? p.organization_id})` : p.name] as const);
+  }
+  return options;
+}

@@ -1,5 +1,8 @@
-//! Session tags as the UI shows and edits them: a tag is `key` → `value`, a plain label has the
-//! value "" and shows as its key alone; typed input "key:value" splits at the first colon. Pure.
+//! Session tags and links as the UI shows and edits them: a tag is `key` → `value`, a plain label
+//! has the value "" and shows as its key alone; typed input "key:value" splits at the first colon.
+//! Pure.
+
+import { safeHttpUrl } from '../inspector/note-rules.ts';
 
 /** Returns a tag as shown: `key` when its value is empty, else `key: value`. */
 export function tagLabel(key: string, value: string): string {
@@ -28,4 +31,16 @@ export function applyTagChange(
   for (const key of remove) delete next[key];
   Object.assign(next, add);
   return next;
+}
+
+/** The ticket and issue links of `sessions`, each reference once (its first safe URL), in order. */
+export function distinctLinks(sessions: readonly { links?: readonly { ref: string; url?: string | null }[] }[]): { ref: string; url: string | null }[] {
+  const seen = new Map<string, string | null>();
+  for (const s of sessions) {
+    for (const link of s.links ?? []) {
+      const url = safeHttpUrl(link.url);
+      if (!seen.has(link.ref) || (seen.get(link.ref) === null && url)) seen.set(link.ref, url);
+    }
+  }
+  return [...seen].map(([ref, url]) => ({ ref, url }));
 }

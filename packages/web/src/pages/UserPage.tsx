@@ -11,7 +11,7 @@ import { SessionList } from '../components/list/SessionList.tsx';
 import { Link } from '../components/Link.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { formatDateTime, relativeTime } from '../format.ts';
-import { safeHttpUrl } from '../inspector/note-rules.ts';
+import { distinctLinks } from '../list/tags.ts';
 import { clearFilters, isFiltered, listHref, parseListQuery, removeFilter, setFilter, type ListQuery } from '../list/query.ts';
 import { navigate, useLocation } from '../router.ts';
 import { useCurrentUser } from '../use-current-user.ts';
@@ -63,7 +63,7 @@ export function UserPage({ userId }: { userId: string }) {
   if (meError) return <AccountLoadError error={meError} onRetry={retryMe} />;
   const profile = seen?.newest ?? null;
   const name = profile?.user_name || profile?.user_email || userId;
-  const tickets = uniqueLinks(list.sessions);
+  const tickets = distinctLinks(list.sessions);
   const now = new Date();
   return (
     <AppShell email={me?.user.email ?? null}>
@@ -122,11 +122,4 @@ export function UserPage({ userId }: { userId: string }) {
       />
     </AppShell>
   );
-}
-
-/** The ticket and issue links of the loaded sessions, each once. */
-function uniqueLinks(sessions: readonly SessionListItem[]): { ref: string; url: string | null }[] {
-  const seen = new Map<string, string | null>();
-  for (const s of sessions) for (const link of s.links ?? []) if (!seen.has(link.ref)) seen.set(link.ref, safeHttpUrl(link.url));
-  return [...seen].map(([ref, url]) => ({ ref, url }));
 }
