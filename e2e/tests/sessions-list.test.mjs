@@ -271,6 +271,9 @@ test('rows show the user, badges, tags and the ticket; the user links to their p
   await page.waitForURL(`${server.url}/users/u-ada`);
   await page.locator('.user-card h1', { hasText: 'Ada Lovelace' }).waitFor();
   assert.deepEqual(await shownIds(page, 'user_id=u-ada'), ['ada-account', 'ada-checkout']);
+  assert.equal(await page.locator('.user-card a.row-link').innerText(), 'ZD-1234 ↗', "the user's tickets");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'end-user.png') });
   await page.context().close();
 });
 

@@ -96,6 +96,7 @@ export function UserPage({ userId }: { userId: string }) {
         </dl>
         {tickets.length > 0 && (
           <div class="user-card__tickets">
+            <span class="muted small">Tickets</span>
             {tickets.map((t) =>
               t.url ? (
                 <a key={t.ref} class="row-link" href={t.url} target="_blank" rel="noopener noreferrer">
