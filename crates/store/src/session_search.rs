@@ -315,36 +315,29 @@ pub(crate) fn visible_organizations(query: &SessionQuery) -> Vec<String> {
     }
 }
 
-/// The FTS5 query of words that must all occur (in `column` when given); the last word may be
-/// a prefix, for search as you type. Words are letters and digits only, quoted anyway.
+/// The FTS5 query of whole words that must all occur (in `column` when given). Words are
+/// letters and digits only, quoted anyway. (No prefix match on the last word: PostgreSQL
+/// cannot estimate how many rows a prefix matches and then walks a whole organization.)
 fn fts5_query(words: &[String], column: Option<&str>) -> String {
-    let last = words.len().saturating_sub(1);
     words
         .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let star = if i == last { "*" } else { "" };
-            match column {
-                Some(c) => format!("{c} : \"{w}\"{star}"),
-                None => format!("\"{w}\"{star}"),
-            }
+        .map(|w| match column {
+            Some(c) => format!("{c} : \"{w}\""),
+            None => format!("\"{w}\""),
         })
         .collect::<Vec<_>>()
         .join(" AND ")
 }
 
-/// The tsquery of words that must all occur (with `weight` when given), the last as a prefix.
+/// The tsquery of whole words that must all occur (with `weight` when given).
 fn tsquery(words: &[String], weight: &str) -> String {
-    let last = words.len().saturating_sub(1);
     words
         .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let star = if i == last { "*" } else { "" };
-            if star.is_empty() && weight.is_empty() {
+        .map(|w| {
+            if weight.is_empty() {
                 format!("'{w}'")
             } else {
-                format!("'{w}':{star}{weight}")
+                format!("'{w}':{weight}")
             }
         })
         .collect::<Vec<_>>()
@@ -542,9 +535,10 @@ fn parts(query: &SessionQuery, dialect: Dialect) -> Option<Parts> {
                 ),
                 key: "rowid",
             }),
-            // A column of the row itself (GIN-indexed): the planner weighs it like any other.
-            Dialect::Postgres => conds.push(Frag::new(
-                "search_tsv @@ to_tsquery('simple', ?)",
+            Dialect::Postgres => lookups.push(side(
+                &orgs,
+                "session_search",
+                "tsv @@ to_tsquery('simple', ?)",
                 vec![text(&tsquery(terms, weight))],
             )),
         }
@@ -714,15 +708,15 @@ mod tests {
     }
 
     #[test]
-    fn full_text_queries_quote_words_and_prefix_the_last() {
+    fn full_text_queries_quote_whole_words() {
         let words = vec!["checkout".to_string(), "step".to_string()];
-        assert_eq!(fts5_query(&words, None), "\"checkout\" AND \"step\"*");
+        assert_eq!(fts5_query(&words, None), "\"checkout\" AND \"step\"");
         assert_eq!(
             fts5_query(&words, Some("search_console")),
-            "search_console : \"checkout\" AND search_console : \"step\"*"
+            "search_console : \"checkout\" AND search_console : \"step\""
         );
-        assert_eq!(tsquery(&words, ""), "'checkout' & 'step':*");
-        assert_eq!(tsquery(&words, "A"), "'checkout':A & 'step':*A");
+        assert_eq!(tsquery(&words, ""), "'checkout' & 'step'");
+        assert_eq!(tsquery(&words, "A"), "'checkout':A & 'step':A");
         assert_eq!(like_escaped("50%_a\\"), "50\\%\\_a\\\\");
     }
 }

@@ -46,7 +46,7 @@ impl StatusFilter {
 /// What the sessions must match; every field set narrows the list (AND).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SessionFilter {
-    /// `q`: words that must all occur in the session's search text (the last as a prefix).
+    /// `q`: whole words that must all occur in the session's search text.
     pub text: Vec<String>,
     /// `user`: lowercase; the user id, email or name equals it or starts with it.
     pub user: Option<String>,

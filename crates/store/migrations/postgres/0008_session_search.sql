@@ -1,6 +1,6 @@
 -- Session search (docs/API.md "List sessions"): every filter of the sessions list is an indexed
 -- lookup, not a scan of JSON columns or blobs. Same tables as SQLite's 0008; free text is a
--- generated tsvector with a GIN index, URL "contains" a pg_trgm GIN index.
+-- tsvector with a GIN index (session_search), URL "contains" a pg_trgm GIN index.
 --
 -- Columns kept current by ingest (store_segment): counters, the parsed browser, OS, device and
 -- viewport width, experiments (name → variant), and the search words (core::search):
@@ -21,30 +21,38 @@ ALTER TABLE sessions ADD COLUMN experiments JSONB NOT NULL DEFAULT '{}';
 ALTER TABLE sessions ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN search_console TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN search_labels TEXT NOT NULL DEFAULT '';
--- Free text: a tsvector kept by a trigger only when a search column or the tags change (a
--- generated column would be recomputed on every batch's update). Console words carry weight A,
--- so the `console` filter asks for `word:A`; `q` matches any. Tags are split into words here
--- (the JSON's punctuation would glue them together).
-ALTER TABLE sessions ADD COLUMN search_tsv tsvector NOT NULL DEFAULT ''::tsvector;
-CREATE FUNCTION sessions_search_tsv() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Free text: a tsvector in its own table, rewritten by trigger only when a search column or the
+-- tags change. (On sessions itself, every batch's update — a new row version, since indexed
+-- columns change — would re-insert all of the session's words into the GIN index.) Console
+-- words carry weight A, so the `console` filter asks for `word:A`; `q` matches any. Tags are
+-- split into words here (the JSON's punctuation would glue them together).
+CREATE TABLE session_search (
+    session_id       TEXT COLLATE "C" PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    organization_id  TEXT COLLATE "C" NOT NULL,
+    tsv              tsvector NOT NULL
+);
+CREATE INDEX session_search_tsv ON session_search USING GIN (tsv);
+CREATE FUNCTION session_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT'
-        OR NEW.search_text IS DISTINCT FROM OLD.search_text
-        OR NEW.search_console IS DISTINCT FROM OLD.search_console
-        OR NEW.search_labels IS DISTINCT FROM OLD.search_labels
-        OR NEW.tags IS DISTINCT FROM OLD.tags THEN
-        NEW.search_tsv :=
-            setweight(to_tsvector('simple'::regconfig,
-                NEW.search_text || ' ' || NEW.search_labels || ' '
-                || regexp_replace(lower(NEW.tags::text), '[^[:alnum:]]+', ' ', 'g')), 'D')
-            || setweight(to_tsvector('simple'::regconfig, NEW.search_console), 'A');
+    IF TG_OP = 'UPDATE'
+        AND NEW.search_text IS NOT DISTINCT FROM OLD.search_text
+        AND NEW.search_console IS NOT DISTINCT FROM OLD.search_console
+        AND NEW.search_labels IS NOT DISTINCT FROM OLD.search_labels
+        AND NEW.tags IS NOT DISTINCT FROM OLD.tags THEN
+        RETURN NULL;
     END IF;
-    RETURN NEW;
+    INSERT INTO session_search (session_id, organization_id, tsv)
+    VALUES (NEW.id, NEW.organization_id,
+        setweight(to_tsvector('simple'::regconfig,
+            NEW.search_text || ' ' || NEW.search_labels || ' '
+            || regexp_replace(lower(NEW.tags::text), '[^[:alnum:]]+', ' ', 'g')), 'D')
+        || setweight(to_tsvector('simple'::regconfig, NEW.search_console), 'A'))
+    ON CONFLICT (session_id) DO UPDATE SET tsv = EXCLUDED.tsv;
+    RETURN NULL;
 END;
 $$;
-CREATE TRIGGER sessions_search_tsv BEFORE INSERT OR UPDATE ON sessions
-    FOR EACH ROW EXECUTE FUNCTION sessions_search_tsv();
-CREATE INDEX sessions_search ON sessions USING GIN (search_tsv);
+CREATE TRIGGER session_search_sync AFTER INSERT OR UPDATE OF search_text, search_console, search_labels, tags
+    ON sessions FOR EACH ROW EXECUTE FUNCTION session_search_sync();
 
 -- The other sort keys, each with the id tie-break of the keyset.
 CREATE INDEX sessions_org_duration ON sessions (organization_id, duration, id);
