@@ -408,9 +408,6 @@ fn parts(query: &SessionQuery, dialect: Dialect) -> Option<Parts> {
     if let Some(v) = &f.project_id {
         cond("project_id = ?", text(v));
     }
-    if let Some(v) = &f.user_id {
-        cond("user_id = ?", text(v));
-    }
     if let Some(v) = f.from_ms {
         cond("started_at >= ?", Bind::Int(v));
     }
@@ -452,6 +449,21 @@ fn parts(query: &SessionQuery, dialect: Dialect) -> Option<Parts> {
         None => {}
     }
     // Lookups, the likely most selective first (the order only matters for reading).
+    if let Some(v) = &f.user_id {
+        // On sessions itself, by the (organization, user) index: a lookup, so SQLite may
+        // start from one user's few sessions rather than walk the organization's.
+        let (org_marks, mut binds) = marks(&orgs);
+        binds.push(text(v));
+        lookups.push(Lookup {
+            frag: Frag::new(
+                format!(
+                    "SELECT id AS match_key FROM sessions WHERE organization_id IN ({org_marks}) AND user_id = ?"
+                ),
+                binds,
+            ),
+            key: "id",
+        });
+    }
     if let Some(v) = &f.ticket {
         lookups.push(side(&orgs, "session_links", "ref = ?", vec![text(v)]));
     }
