@@ -310,7 +310,11 @@ mod tests {
                 ("q", "item"),
             ],
             &[("status", "4xx"), ("experiment", "exp"), ("variant", "b")],
-            &[("ticket", "T-3"), ("has_errors", "true"), ("user_id", "u-1")],
+            &[
+                ("ticket", "T-3"),
+                ("has_errors", "true"),
+                ("user_id", "u-1"),
+            ],
             &[
                 ("tag", "n"),
                 ("tag", "n:1"),
