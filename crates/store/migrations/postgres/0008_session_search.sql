@@ -122,6 +122,19 @@ CREATE TABLE session_links (
     UNIQUE (session_id, kind, ref)
 );
 CREATE INDEX session_links_org_ref ON session_links (organization_id, ref);
+-- A link's ref is searchable text at once, whoever adds it (ingest recomputes the labels from
+-- the session's links with its next batch; a deleted link's words stay until then).
+CREATE FUNCTION session_links_search() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE sessions
+    SET search_labels = trim(search_labels || ' '
+        || regexp_replace(lower(NEW.ref), '[^[:alnum:]]+', ' ', 'g'))
+    WHERE id = NEW.session_id;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER session_links_search AFTER INSERT ON session_links
+    FOR EACH ROW EXECUTE FUNCTION session_links_search();
 
 -- Backfill what the stored rows tell cheaply. Not backfilled (stored sealed or never kept):
 -- console_error_count, rage_click_count, console text's levels; experiments did not exist.

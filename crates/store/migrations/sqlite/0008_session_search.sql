@@ -89,6 +89,12 @@ CREATE TABLE session_links (
     UNIQUE (session_id, kind, ref)
 );
 CREATE INDEX session_links_org_ref ON session_links (organization_id, ref);
+-- A link's ref is searchable text at once, whoever adds it (ingest recomputes the labels from
+-- the session's links with its next batch; a deleted link's words stay until then).
+CREATE TRIGGER session_links_search AFTER INSERT ON session_links BEGIN
+    UPDATE sessions SET search_labels = trim(search_labels || ' ' || lower(new.ref))
+    WHERE id = new.session_id;
+END;
 
 -- Free text: FTS5 over the search columns and the tags, keyed by the session's rowid (external
 -- content: the text lives once, in sessions). The triggers keep it in step with every write.

@@ -2,7 +2,7 @@
 //! filter alone and in combination (parsed by `core::search` from a query string, as the API
 //! does), every sort in both orders paged with sessions inserted between pages, free text that
 //! matches URL parts, ticket links from `meta.ticket`, and tags added by a later batch or
-//! changed through the tags API.
+//! changed through the tags API, and links added through the links API.
 
 use serde_json::{Value, json};
 use tapedeck_core::search::{SessionCursor, parse_list_query};
@@ -417,13 +417,26 @@ pub(crate) async fn later_batches_keep_the_search_current(f: Fixture) {
     assert_eq!(ids(store, &[&org], &[("q", "escalated")]).await, ["s1"]);
     assert!(ids(store, &[&org], &[("tag", "beta")]).await.is_empty());
     assert!(ids(store, &[&org], &[("q", "beta")]).await.is_empty());
+    // A link added through the links API is found by ref and by free text at once.
+    let link = NewLink {
+        id: "l-api".into(),
+        session_id: "s1".into(),
+        kind: "issue".into(),
+        reference: "GH-4711".into(),
+        url: None,
+        created_by: None,
+        created_at_ms: 12_000,
+    };
+    store.add_link(&link).await.unwrap();
+    assert_eq!(ids(store, &[&org], &[("ticket", "GH-4711")]).await, ["s1"]);
+    assert_eq!(ids(store, &[&org], &[("q", "gh-4711")]).await, ["s1"]);
     let query = SessionQuery {
         organization_ids: vec![org],
         limit: 10,
         ..SessionQuery::default()
     };
     let item = store.list_sessions(&query).await.unwrap().remove(0);
-    assert_eq!(item.links.len(), 1, "a repeated ticket is linked once");
+    assert_eq!(item.links.len(), 2, "a repeated ticket is linked once, beside the API's link");
     assert_eq!(item.counts.errors, 1);
     // Deleting the session takes its search rows along (no orphan matches a new session).
     assert!(store.delete_session("s1").await.unwrap());
