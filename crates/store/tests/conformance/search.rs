@@ -436,7 +436,11 @@ pub(crate) async fn later_batches_keep_the_search_current(f: Fixture) {
         ..SessionQuery::default()
     };
     let item = store.list_sessions(&query).await.unwrap().remove(0);
-    assert_eq!(item.links.len(), 2, "a repeated ticket is linked once, beside the API's link");
+    assert_eq!(
+        item.links.len(),
+        2,
+        "a repeated ticket is linked once, beside the API's link"
+    );
     assert_eq!(item.counts.errors, 1);
     // Deleting the session takes its search rows along (no orphan matches a new session).
     assert!(store.delete_session("s1").await.unwrap());
