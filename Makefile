@@ -60,8 +60,9 @@ clean:
 	rm -rf packages/*/dist e2e/artifacts
 
 ## Benchmarks (bench/run.mjs) in real Chromium against a real server; writes docs/BENCHMARKS.md.
-bench bench-quick: deps
-	$(NPM) run build -w @tapedeck/recorder
+## The server is the release build (what users run); the full run also measures PostgreSQL on a
+## throwaway cluster (scripts/with-postgres.sh), the quick one SQLite alone.
+bench bench-quick: build-js
 	bash scripts/ensure-chromium.sh
-	$(CARGO) build --locked -p tapedeck
-	TAPEDECK_BIN=$(CURDIR)/target/debug/tapedeck node bench/run.mjs $(if $(filter bench-quick,$@),--quick)
+	$(CARGO) build --release --locked -p tapedeck
+	TAPEDECK_BIN=$(CURDIR)/target/release/tapedeck $(if $(filter bench,$@),bash scripts/with-postgres.sh) node bench/run.mjs $(if $(filter bench-quick,$@),--quick)

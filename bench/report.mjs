@@ -2,6 +2,7 @@
 import { fmt } from './lib/util.mjs';
 import { INTERVALS_MS } from './checkout.mjs';
 import { renderPlayer } from './player.mjs';
+import { renderSessionList } from './session-list.mjs';
 
 const CPU_VS_RRWEB_MAX = 1.1;
 const CPU_OVER_NONE_MAX = 0.03;
@@ -135,6 +136,7 @@ export function renderReport(r) {
   L.push('', '### Recommendation', '', ...recommendation, '');
   L.push('', renderStorage(r.storage));
   L.push('', renderPlayer(r.player));
+  L.push('', renderSessionList(r.sessionList));
   L.push('', '## Not measured yet', '');
   L.push('Issue 9 also asks for ingest throughput (open-loop, 10,000 recorders, beside a do-nothing sink), the session list over');
   L.push('1,000,000 sessions (SQLite and PostgreSQL), and the server footprint.');

@@ -19,6 +19,7 @@ import { machine, withTimeout } from './lib/util.mjs';
 import { runOverhead, summariseOverhead } from './overhead.mjs';
 import { renderReport } from './report.mjs';
 import { runPlayer, stopPlayerServer } from './player.mjs';
+import { runSessionList } from './session-list.mjs';
 import { runStorage, stopStorageServer } from './storage.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -71,6 +72,15 @@ async function main() {
         return { failed: String(error.message ?? error) };
       },
     );
+    // The sessions-list benchmark (bench/session-list.mjs): SQLite, and PostgreSQL when TAPEDECK_TEST_POSTGRES_URL is set.
+    const listStarted = Date.now();
+    const sessionList = await runSessionList({ quick: QUICK, log, browser }).then(
+      (result) => ({ ...result, date: new Date().toISOString(), command: `${QUICK ? 'make bench-quick' : 'make bench'} (its session-list part)`, durationS: (Date.now() - listStarted) / 1000, machine: machine() }),
+      (error) => {
+        log(`session-list benchmark failed: ${error.stack ?? error}`);
+        return { failed: String(error.message ?? error) };
+      },
+    );
     const markdown = renderReport({
       quick: QUICK,
       command: QUICK ? 'make bench-quick (node bench/run.mjs --quick)' : 'make bench (node bench/run.mjs)',
@@ -85,6 +95,7 @@ async function main() {
       checkout,
       storage,
       player,
+      sessionList,
     });
     writeFileSync(OUT, markdown);
     log(`wrote ${OUT}`);

@@ -38,7 +38,7 @@ import { fmt, machine, sleep, withTimeout } from './lib/util.mjs';
 const ROOT = resolve(import.meta.dirname, '..');
 const DAY = 86_400_000;
 export const LIST_PLANS = {
-  quick: { templates: 2_000, total: 100_000, runs: 20, browserRuns: 3 },
+  quick: { templates: 1_000, total: 50_000, runs: 15, browserRuns: 3 },
   full: { templates: 2_000, total: 1_000_000, runs: 40, browserRuns: 5 },
 };
 /** SPEC §9. */
