@@ -4,6 +4,7 @@
 //! and `Arc<dyn BlobStore>`.
 
 mod annotations;
+mod api_keys;
 mod blob;
 mod compaction_meta;
 pub mod erase;
@@ -19,6 +20,7 @@ mod vault;
 mod window_reader;
 
 pub use annotations::*;
+pub use api_keys::{ApiKey, NewApiKey};
 pub use blob::{
     BlobStore, ObjectBlobStore, S3Credentials, S3Location, check_blob_store_url, open_blob_store,
     open_blob_store_with, parse_s3_url,

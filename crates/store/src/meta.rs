@@ -10,6 +10,7 @@ use tapedeck_core::{BatchFacts, BatchMeta, SessionSummary};
 
 use crate::StoreError;
 use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdate};
+use crate::api_keys::{ApiKey, NewApiKey};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 use crate::session_search::SessionListItem;
 
@@ -421,4 +422,20 @@ pub trait MetaStore: Send + Sync {
     ) -> Result<SavedView>;
     /// Deletes a view; false when there was none.
     async fn delete_saved_view(&self, id: &str) -> Result<bool>;
+
+    // API keys (issue 8): `api_keys.rs` has the records.
+
+    /// Stores a new key; `Conflict` when its hash is taken.
+    async fn create_api_key(&self, key: &NewApiKey) -> Result<ApiKey>;
+    /// The keys of these organizations, revoked ones too, newest first.
+    async fn api_keys(&self, organization_ids: &[String]) -> Result<Vec<ApiKey>>;
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKey>>;
+    /// The unrevoked key whose secret hashes to `hash`.
+    async fn live_api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>>;
+    /// Revokes a key; true when this call revoked it (false: unknown or revoked before), so
+    /// concurrent revocations are audited once.
+    async fn revoke_api_key(&self, id: &str, now_ms: i64) -> Result<bool>;
+    /// Sets a key's `last_used_at` to `now_ms` unless it was set less than `resolution_ms`
+    /// before; true when it wrote.
+    async fn record_api_key_use(&self, id: &str, now_ms: i64, resolution_ms: i64) -> Result<bool>;
 }

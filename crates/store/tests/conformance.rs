@@ -5,6 +5,8 @@
 //! A new case is an `async fn(Fixture)` here (or in `conformance/`) plus its name in the list
 //! at the bottom.
 
+#[path = "conformance/api_keys.rs"]
+mod api_keys;
 #[path = "conformance/compaction.rs"]
 mod compaction;
 #[path = "conformance/engines.rs"]
@@ -33,6 +35,9 @@ use tapedeck_core::project_settings::{PrivacyLevel, ProjectSettings, ProjectSett
 use tapedeck_core::{BatchFacts, BatchMeta, PageVisit};
 use tapedeck_store::*;
 
+use api_keys::{
+    api_key_use_is_recorded_at_most_once_per_resolution, api_keys_are_found_by_hash_until_revoked,
+};
 use compaction::{
     concurrent_claims_take_each_job_once, done_jobs_are_deleted_by_when_they_finished,
     idle_sessions_enqueue_their_compaction, jobs_are_leased_retried_and_completed_by_their_holder,
@@ -514,6 +519,8 @@ macro_rules! conformance_suite {
                 links_are_added_once_listed_and_deleted,
                 saved_views_are_private_or_shared_and_unique_per_author,
                 saved_views_are_patched_and_deleted,
+                api_keys_are_found_by_hash_until_revoked,
+                api_key_use_is_recorded_at_most_once_per_resolution,
             );
         }
     };

@@ -6,6 +6,7 @@
 //! duplicate-key race surfaces as an error.
 
 mod accounts;
+mod api_keys;
 mod compaction;
 mod erasure;
 mod jobs;
@@ -32,6 +33,7 @@ use tapedeck_core::{BatchFacts, BatchMeta};
 
 use crate::StoreError;
 use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdate};
+use crate::api_keys::{ApiKey, NewApiKey};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 use crate::meta::*;
 use crate::session_search::SessionListItem;
@@ -389,5 +391,25 @@ impl MetaStore for PgMetaStore {
     }
     async fn delete_saved_view(&self, id: &str) -> Result<bool> {
         views::delete_saved_view(&self.pool, id).await
+    }
+
+    async fn create_api_key(&self, key: &NewApiKey) -> Result<ApiKey> {
+        api_keys::create_api_key(&self.pool, key).await
+    }
+    async fn api_keys(&self, organization_ids: &[String]) -> Result<Vec<ApiKey>> {
+        api_keys::api_keys(&self.pool, organization_ids).await
+    }
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKey>> {
+        api_keys::api_key_where(&self.pool, "k.id", id).await
+    }
+    async fn live_api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>> {
+        let key = api_keys::api_key_where(&self.pool, "k.hash", hash).await?;
+        Ok(key.filter(|k| k.revoked_at_ms.is_none()))
+    }
+    async fn revoke_api_key(&self, id: &str, now_ms: i64) -> Result<bool> {
+        api_keys::revoke_api_key(&self.pool, id, now_ms).await
+    }
+    async fn record_api_key_use(&self, id: &str, now_ms: i64, resolution_ms: i64) -> Result<bool> {
+        api_keys::record_api_key_use(&self.pool, id, now_ms, resolution_ms).await
     }
 }
