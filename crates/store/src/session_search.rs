@@ -72,6 +72,16 @@ pub(crate) struct StoredSearch {
     pub link_refs: Vec<String>,
 }
 
+/// How a batch changes a session: the summary before (default for a new session) and after,
+/// and the search state stored before.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Change<'a> {
+    pub before: &'a SessionSummary,
+    pub after: &'a SessionSummary,
+    pub stored: &'a StoredSearch,
+    pub is_new: bool,
+}
+
 /// What one batch writes besides the summary.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct SearchWrite {
@@ -97,17 +107,19 @@ fn facet_value(text: &str) -> String {
     text.chars().take(MAX_FACET_CHARS).collect()
 }
 
-/// Decides what a batch writes into the search columns and tables. `before` is the summary
-/// before the batch (default for a new session), `after` the one after it.
+/// Decides what a batch writes into the search columns and tables.
 pub(crate) fn plan_batch(
-    stored: &StoredSearch,
-    before: &SessionSummary,
-    after: &SessionSummary,
+    change: &Change<'_>,
     facts: &BatchFacts,
     meta: &BatchMeta,
     new_visits: &[&PageVisit],
-    is_new: bool,
 ) -> SearchWrite {
+    let Change {
+        stored,
+        before,
+        after,
+        is_new,
+    } = *change;
     let search = &facts.timeline.search;
     let mut experiments = stored.experiments.clone();
     for (name, variant) in &meta.experiments {

@@ -4,53 +4,49 @@
 
 use std::collections::BTreeMap;
 
+use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
-use tapedeck_core::{BatchFacts, BatchMeta, PageVisit, SessionSummary};
+use tapedeck_core::{BatchFacts, BatchMeta, PageVisit};
 
 use super::sessions::{SESSION_COLUMNS, record_from_row};
 use super::text::{json_column, pg_json, pg_text};
 use crate::meta::*;
 use crate::session_search::{
-    Bind, Dialect, LinkRef, Plan, SessionCounts, SessionListItem, StoredSearch, build_list,
+    Bind, Change, Dialect, LinkRef, Plan, SessionCounts, SessionListItem, StoredSearch, build_list,
     plan_batch,
 };
 
+/// The search state `store_segment` reads with the session: its search columns, experiments
+/// and its links' refs (joined by U+001F).
+pub(super) const STORED_SEARCH_COLUMNS: &str = "search_text, search_console, search_labels, experiments,
+    (SELECT string_agg(ref, chr(31)) FROM session_links l WHERE l.session_id = sessions.id) AS link_refs";
+
+pub(super) fn stored_search(row: &PgRow) -> Result<StoredSearch> {
+    let refs: Option<String> = row.get("link_refs");
+    Ok(StoredSearch {
+        text: row.get("search_text"),
+        console: row.get("search_console"),
+        labels: row.get("search_labels"),
+        experiments: json_column(row, "experiments")?,
+        link_refs: refs
+            .map(|r| r.split('\u{1f}').map(str::to_string).collect())
+            .unwrap_or_default(),
+    })
+}
+
 /// Writes the batch's counters, search words, URLs, facets and SDK ticket link; the session row
 /// exists already (written with the batch's summary) and is locked by this transaction.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn index_batch(
     conn: &mut PgConnection,
     segment: &NewSegment,
     facts: &BatchFacts,
     meta: &BatchMeta,
-    before: &SessionSummary,
-    after: &SessionSummary,
+    change: &Change<'_>,
     new_visits: &[&PageVisit],
-    is_new: bool,
 ) -> Result<()> {
     let session_id = &segment.session_id;
     let organization_id = &segment.project.organization_id;
-    let row = sqlx::query(
-        "SELECT search_text, search_console, search_labels, experiments FROM sessions WHERE id = $1",
-    )
-    .bind(session_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let link_refs = sqlx::query("SELECT ref FROM session_links WHERE session_id = $1")
-        .bind(session_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.get("ref"))
-        .collect();
-    let stored = StoredSearch {
-        text: row.get("search_text"),
-        console: row.get("search_console"),
-        labels: row.get("search_labels"),
-        experiments: json_column(&row, "experiments")?,
-        link_refs,
-    };
-    let write = plan_batch(&stored, before, after, facts, meta, new_visits, is_new);
+    let write = plan_batch(change, facts, meta, new_visits);
     sqlx::query(
         "UPDATE sessions SET error_count = error_count + $1, console_error_count = console_error_count + $2,
             failed_request_count = failed_request_count + $3, rage_click_count = rage_click_count + $4,

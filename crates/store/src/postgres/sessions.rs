@@ -13,9 +13,11 @@ use sqlx::{PgConnection, PgPool, Row};
 use tapedeck_core::session_metadata::merge_metadata;
 use tapedeck_core::{BatchFacts, BatchMeta, SessionSummary, Viewport};
 
+use super::search::{STORED_SEARCH_COLUMNS, stored_search};
 use super::text::{json_column, pg_json, pg_opt_text, pg_text};
 use crate::StoreError;
 use crate::meta::*;
+use crate::session_search::{Change, StoredSearch};
 
 pub(super) const SESSION_COLUMNS: &str = "id, project_id, organization_id, user_id, user_email, user_name, started_at, ended_at,
     browser_info, viewport_size, urls, event_count, storage_url, storage_size_bytes, tags, metadata, status,
@@ -30,7 +32,7 @@ pub(super) async fn store_segment(
     // Twice at most: if another node creates the session between our look and our insert, the
     // insert waits for it, does nothing, and the second look locks that node's row.
     for _ in 0..2 {
-        if let Some(record) = locked_session(conn, &segment.session_id).await? {
+        if let Some((record, stored)) = locked_session(conn, &segment.session_id).await? {
             if segment_exists(conn, &segment.session_id, &segment.window_id, segment.seq).await? {
                 return Ok(SegmentOutcome::Duplicate);
             }
@@ -43,15 +45,25 @@ pub(super) async fn store_segment(
             summary.absorb(facts, meta);
             let metadata = merge_metadata(&record.metadata, meta);
             write_session(conn, segment, &summary, &metadata, false).await?;
-            insert_segment_rows(conn, segment, facts, meta, &record.summary, &summary, false)
-                .await?;
+            let change = Change {
+                before: &record.summary,
+                after: &summary,
+                stored: &stored,
+                is_new: false,
+            };
+            insert_segment_rows(conn, segment, facts, meta, change).await?;
             return Ok(SegmentOutcome::Stored);
         }
         let summary = SessionSummary::from_first_batch(facts, meta);
         let metadata = merge_metadata(&serde_json::Value::Null, meta);
         if write_session(conn, segment, &summary, &metadata, true).await? {
-            let before = SessionSummary::default();
-            insert_segment_rows(conn, segment, facts, meta, &before, &summary, true).await?;
+            let change = Change {
+                before: &SessionSummary::default(),
+                after: &summary,
+                stored: &StoredSearch::default(),
+                is_new: true,
+            };
+            insert_segment_rows(conn, segment, facts, meta, change).await?;
             return Ok(SegmentOutcome::Stored);
         }
     }
@@ -60,13 +72,21 @@ pub(super) async fn store_segment(
     ))
 }
 
-async fn locked_session(conn: &mut PgConnection, id: &str) -> Result<Option<SessionRecord>> {
-    let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1 FOR UPDATE");
+/// The session, locked, with its search state (`search.rs`), in one read.
+async fn locked_session(
+    conn: &mut PgConnection,
+    id: &str,
+) -> Result<Option<(SessionRecord, StoredSearch)>> {
+    let sql = format!(
+        "SELECT {SESSION_COLUMNS}, {STORED_SEARCH_COLUMNS} FROM sessions WHERE id = $1 FOR UPDATE"
+    );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    row.as_ref().map(record_from_row).transpose()
+    row.as_ref()
+        .map(|row| Ok((record_from_row(row)?, stored_search(row)?)))
+        .transpose()
 }
 
 pub(super) async fn segment_exists(
@@ -156,10 +176,9 @@ async fn insert_segment_rows(
     segment: &NewSegment,
     facts: &BatchFacts,
     meta: &BatchMeta,
-    before: &SessionSummary,
-    after: &SessionSummary,
-    is_new: bool,
+    change: Change<'_>,
 ) -> Result<()> {
+    let (before, after) = (change.before, change.after);
     sqlx::query(
         "INSERT INTO segments (session_id, window_id, seq, blob_key, size_bytes, first_ts, last_ts, event_count, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -183,17 +202,7 @@ async fn insert_segment_rows(
         .filter(|v| !before.urls.contains(v))
         .collect();
     super::timeline::insert_batch_events(conn, segment, facts, &new_visits).await?;
-    super::search::index_batch(
-        conn,
-        segment,
-        facts,
-        meta,
-        before,
-        after,
-        &new_visits,
-        is_new,
-    )
-    .await
+    super::search::index_batch(conn, segment, facts, meta, &change, &new_visits).await
 }
 
 pub(super) async fn session(pool: &PgPool, id: &str) -> Result<Option<SessionRecord>> {

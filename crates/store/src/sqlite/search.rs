@@ -3,84 +3,79 @@
 
 use std::collections::BTreeMap;
 
+use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
-use tapedeck_core::{BatchFacts, BatchMeta, PageVisit, SessionSummary};
+use tapedeck_core::{BatchFacts, BatchMeta, PageVisit};
 
 use super::sessions::{SESSION_COLUMNS, record_from_row};
 use crate::meta::*;
 use crate::session_search::{
-    Bind, DRIVE_MAX_ROWS, Dialect, LinkRef, Plan, SessionCounts, SessionListItem, StoredSearch,
-    build_list, build_probe, lookup_count, plan_batch,
+    Bind, Change, DRIVE_MAX_ROWS, Dialect, LinkRef, Plan, SessionCounts, SessionListItem,
+    StoredSearch, build_list, build_probe, lookup_count, plan_batch,
 };
+
+/// The search state `store_segment` reads with the session: its search columns, experiments
+/// and its links' refs (joined by U+001F).
+pub(super) const STORED_SEARCH_COLUMNS: &str = "search_text, search_console, search_labels, experiments,
+    (SELECT group_concat(ref, char(31)) FROM session_links l WHERE l.session_id = sessions.id) AS link_refs";
+
+pub(super) fn stored_search(row: &SqliteRow) -> Result<StoredSearch> {
+    let refs: Option<String> = row.get("link_refs");
+    Ok(StoredSearch {
+        text: row.get("search_text"),
+        console: row.get("search_console"),
+        labels: row.get("search_labels"),
+        experiments: serde_json::from_str(row.get("experiments"))?,
+        link_refs: refs
+            .map(|r| r.split('\u{1f}').map(str::to_string).collect())
+            .unwrap_or_default(),
+    })
+}
 
 /// Writes the batch's counters, search words, URLs, facets and SDK ticket link; the session row
 /// exists already (written with the batch's summary).
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn index_batch(
     conn: &mut SqliteConnection,
     segment: &NewSegment,
     facts: &BatchFacts,
     meta: &BatchMeta,
-    before: &SessionSummary,
-    after: &SessionSummary,
+    change: &Change<'_>,
     new_visits: &[&PageVisit],
-    is_new: bool,
 ) -> Result<()> {
     let session_id = &segment.session_id;
     let organization_id = &segment.project.organization_id;
-    let row = sqlx::query(
-        "SELECT search_text, search_console, search_labels, experiments FROM sessions WHERE id = ?",
-    )
-    .bind(session_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let link_refs = sqlx::query("SELECT ref FROM session_links WHERE session_id = ?")
-        .bind(session_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.get("ref"))
-        .collect();
-    let stored = StoredSearch {
-        text: row.get("search_text"),
-        console: row.get("search_console"),
-        labels: row.get("search_labels"),
-        experiments: serde_json::from_str(row.get("experiments"))?,
-        link_refs,
+    let write = plan_batch(change, facts, meta, new_visits);
+    // The search columns are named only when they change, so the FTS trigger runs only then.
+    let changed = write.text.is_some() || write.console.is_some() || write.labels.is_some();
+    let search_columns = if changed {
+        ", search_text = coalesce(?, search_text), search_console = coalesce(?, search_console),
+            search_labels = coalesce(?, search_labels)"
+    } else {
+        ""
     };
-    let write = plan_batch(&stored, before, after, facts, meta, new_visits, is_new);
-    sqlx::query(
+    let sql = format!(
         "UPDATE sessions SET error_count = error_count + ?, console_error_count = console_error_count + ?,
             failed_request_count = failed_request_count + ?, rage_click_count = rage_click_count + ?,
-            browser = ?, os = ?, device_type = ?, viewport_width = ?, experiments = ?
-         WHERE id = ?",
-    )
-    .bind(write.counts.errors)
-    .bind(write.counts.console_errors)
-    .bind(write.counts.failed_requests)
-    .bind(write.counts.rage_clicks)
-    .bind(&write.browser)
-    .bind(&write.os)
-    .bind(&write.device_type)
-    .bind(write.viewport_width)
-    .bind(serde_json::to_string(&write.experiments)?)
-    .bind(session_id)
-    .execute(&mut *conn)
-    .await?;
-    if write.text.is_some() || write.console.is_some() || write.labels.is_some() {
-        // Only now are the search columns named, so the FTS trigger runs only when they change.
-        sqlx::query(
-            "UPDATE sessions SET search_text = coalesce(?, search_text),
-                search_console = coalesce(?, search_console), search_labels = coalesce(?, search_labels)
-             WHERE id = ?",
-        )
-        .bind(&write.text)
-        .bind(&write.console)
-        .bind(&write.labels)
-        .bind(session_id)
-        .execute(&mut *conn)
-        .await?;
+            browser = ?, os = ?, device_type = ?, viewport_width = ?, experiments = ?{search_columns}
+         WHERE id = ?"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(write.counts.errors)
+        .bind(write.counts.console_errors)
+        .bind(write.counts.failed_requests)
+        .bind(write.counts.rage_clicks)
+        .bind(&write.browser)
+        .bind(&write.os)
+        .bind(&write.device_type)
+        .bind(write.viewport_width)
+        .bind(serde_json::to_string(&write.experiments)?);
+    if changed {
+        query = query
+            .bind(&write.text)
+            .bind(&write.console)
+            .bind(&write.labels);
     }
+    query.bind(session_id).execute(&mut *conn).await?;
     // Multi-row statements: a batch adds a few URLs and facets, bounded by the batch caps
     // (URL history 500, entries 1,000), far below SQLite's 32,766 parameters.
     if !write.new_urls.is_empty() {

@@ -6,8 +6,10 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use tapedeck_core::session_metadata::merge_metadata;
 use tapedeck_core::{BatchFacts, BatchMeta, BrowserInfo, SessionSummary, Viewport};
 
+use super::search::{STORED_SEARCH_COLUMNS, stored_search};
 use crate::StoreError;
 use crate::meta::*;
+use crate::session_search::{Change, StoredSearch};
 
 pub(super) const SESSION_COLUMNS: &str = "id, project_id, organization_id, user_id, user_email, user_name, started_at, ended_at,
     browser_info, viewport_size, urls, event_count, storage_url, storage_size_bytes, tags, metadata, status,
@@ -22,31 +24,45 @@ pub(super) async fn store_segment(
     if segment_exists(conn, &segment.session_id, &segment.window_id, segment.seq).await? {
         return Ok(SegmentOutcome::Duplicate);
     }
-    let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?");
+    // The session with its search state (`search.rs`), in one read.
+    let sql =
+        format!("SELECT {SESSION_COLUMNS}, {STORED_SEARCH_COLUMNS} FROM sessions WHERE id = ?");
     let existing = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(&segment.session_id)
         .fetch_optional(&mut *conn)
         .await?;
-    let existing = existing.map(|row| record_from_row(&row)).transpose()?;
+    let existing = existing
+        .map(|row| Ok::<_, StoreError>((record_from_row(&row)?, stored_search(&row)?)))
+        .transpose()?;
     match existing {
-        Some(record) if record.project_id != segment.project.id => Err(StoreError::Conflict(
+        Some((record, _)) if record.project_id != segment.project.id => Err(StoreError::Conflict(
             "the session id belongs to another project".into(),
         )),
-        Some(record) => {
+        Some((record, stored)) => {
             let mut summary = record.summary.clone();
             summary.absorb(facts, meta);
             let metadata = merge_metadata(&record.metadata, meta);
             write_session(conn, segment, &summary, &metadata, false).await?;
-            insert_segment_rows(conn, segment, facts, meta, &record.summary, &summary, false)
-                .await?;
+            let change = Change {
+                before: &record.summary,
+                after: &summary,
+                stored: &stored,
+                is_new: false,
+            };
+            insert_segment_rows(conn, segment, facts, meta, change).await?;
             Ok(SegmentOutcome::Stored)
         }
         None => {
             let summary = SessionSummary::from_first_batch(facts, meta);
             let metadata = merge_metadata(&serde_json::Value::Null, meta);
             write_session(conn, segment, &summary, &metadata, true).await?;
-            let before = SessionSummary::default();
-            insert_segment_rows(conn, segment, facts, meta, &before, &summary, true).await?;
+            let change = Change {
+                before: &SessionSummary::default(),
+                after: &summary,
+                stored: &StoredSearch::default(),
+                is_new: true,
+            };
+            insert_segment_rows(conn, segment, facts, meta, change).await?;
             Ok(SegmentOutcome::Stored)
         }
     }
@@ -140,10 +156,9 @@ async fn insert_segment_rows(
     segment: &NewSegment,
     facts: &BatchFacts,
     meta: &BatchMeta,
-    before: &SessionSummary,
-    after: &SessionSummary,
-    is_new: bool,
+    change: Change<'_>,
 ) -> Result<()> {
+    let (before, after) = (change.before, change.after);
     sqlx::query(
         "INSERT INTO segments (session_id, window_id, seq, blob_key, size_bytes, first_ts, last_ts, event_count, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -167,17 +182,7 @@ async fn insert_segment_rows(
         .filter(|v| !before.urls.contains(v))
         .collect();
     super::timeline::insert_batch_events(conn, segment, facts, &new_visits).await?;
-    super::search::index_batch(
-        conn,
-        segment,
-        facts,
-        meta,
-        before,
-        after,
-        &new_visits,
-        is_new,
-    )
-    .await
+    super::search::index_batch(conn, segment, facts, meta, &change, &new_visits).await
 }
 
 pub(super) async fn session(pool: &SqlitePool, id: &str) -> Result<Option<SessionRecord>> {
