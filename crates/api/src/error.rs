@@ -49,6 +49,9 @@ pub enum ApiError {
     ImportTooLarge(String),
     #[error("log in first")]
     Unauthenticated,
+    /// A Bearer secret that is malformed, unknown or revoked (or whose creator left).
+    #[error("unknown or revoked API key")]
+    InvalidApiKey,
     #[error("cross-origin request refused")]
     CsrfRejected,
     #[error("your role in this organization does not allow this")]
@@ -80,7 +83,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::InvalidImport(_) => "invalid_import",
             ApiError::ImportTooLarge(_) => "import_too_large",
-            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Unauthenticated | ApiError::InvalidApiKey => "unauthenticated",
             ApiError::CsrfRejected => "csrf_rejected",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
@@ -100,9 +103,10 @@ impl ApiError {
             | ApiError::InvalidPassword(_)
             | ApiError::InvalidSettings(_)
             | ApiError::InvalidImport(_) => StatusCode::BAD_REQUEST,
-            ApiError::UnknownProject | ApiError::InvalidCredentials | ApiError::Unauthenticated => {
-                StatusCode::UNAUTHORIZED
-            }
+            ApiError::UnknownProject
+            | ApiError::InvalidCredentials
+            | ApiError::Unauthenticated
+            | ApiError::InvalidApiKey => StatusCode::UNAUTHORIZED,
             ApiError::OriginNotAllowed | ApiError::CsrfRejected | ApiError::Forbidden => {
                 StatusCode::FORBIDDEN
             }
@@ -129,6 +133,12 @@ impl IntoResponse for ApiError {
             body["error"]["param"] = serde_json::Value::String(e.param.clone());
         }
         let mut response = (self.status(), Json(body)).into_response();
+        if matches!(self, ApiError::InvalidApiKey) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+        }
         if matches!(self, ApiError::StorageUnavailable) {
             response
                 .headers_mut()

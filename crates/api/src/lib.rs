@@ -1,6 +1,7 @@
 //! Tapedeck's HTTP surface: the axum router (all routes in `routes.rs`), one module per resource,
 //! one error policy (`error.rs`), and the web app and SDK files embedded at build time.
 
+mod api_keys;
 mod assets;
 mod audit;
 mod auth;

@@ -8,8 +8,8 @@ use tower_http::trace::TraceLayer;
 use crate::session_list;
 use crate::state::AppState;
 use crate::{
-    assets, auth, end_user_data, erasure, export, health, ingest, notes, projects, recorder_config,
-    saved_views, session_links, session_tags, sessions, timeline,
+    api_keys, assets, auth, end_user_data, erasure, export, health, ingest, notes, projects,
+    recorder_config, saved_views, session_links, session_tags, sessions, timeline,
 };
 
 /// Builds the whole HTTP surface of the server.
@@ -29,6 +29,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/setup", post(auth::setup))
         .route("/api/v1/me", get(auth::me))
+        .route(
+            "/api/v1/api-keys",
+            get(api_keys::list_api_keys).post(api_keys::create_api_key),
+        )
+        .route("/api/v1/api-keys/{id}", delete(api_keys::revoke_api_key))
         .route("/api/v1/projects", get(projects::list_projects))
         .route("/api/v1/projects/{id}", get(projects::get_project))
         .route(

@@ -1,6 +1,7 @@
 //! Login, logout, first-owner setup and `me`. Passwords are argon2id; the cookie holds a random
 //! token whose SHA-256 is what the database keeps.
 
+pub mod bearer;
 pub mod password;
 pub mod session;
 
@@ -139,7 +140,9 @@ pub async fn me(auth: AuthUser) -> Json<serde_json::Value> {
         .iter()
         .map(|m| json!({ "id": m.organization.id, "name": m.organization.name, "role": m.role }))
         .collect();
-    Json(
-        json!({ "user": { "id": auth.user.id, "email": auth.user.email }, "organizations": organizations }),
-    )
+    Json(json!({
+        "user": { "id": auth.user.id, "email": auth.user.email },
+        "organizations": organizations,
+        "api_key_id": auth.api_key_id,
+    }))
 }

@@ -1,4 +1,6 @@
-//! The login cookie and the `AuthUser` extractor every protected handler takes.
+//! The login cookie and the `AuthUser` extractor every protected handler takes: a request with
+//! `Authorization: Bearer` is authenticated by its API key (`bearer.rs`) and by nothing else,
+//! any other by its login cookie.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -11,11 +13,15 @@ use crate::state::AppState;
 
 pub const COOKIE_NAME: &str = "tapedeck_session";
 
-/// The logged-in user of a request, with the organizations they belong to.
+/// The logged-in user of a request, with the organizations they belong to. For an API key: its
+/// creator, with one membership (the key's organization, with the key's role capped by the
+/// creator's current one).
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub user: User,
     pub memberships: Vec<Membership>,
+    /// The id of the API key the request came with; `None` for a login.
+    pub api_key_id: Option<String>,
 }
 
 impl AuthUser {
@@ -43,7 +49,10 @@ impl AuthUser {
 
     /// A stable name of the actor for the audit log.
     pub fn actor(&self) -> String {
-        format!("user:{}", self.user.id)
+        match &self.api_key_id {
+            Some(key) => format!("api_key:{key}"),
+            None => format!("user:{}", self.user.id),
+        }
     }
 
     pub fn organization_ids(&self) -> Vec<String> {
@@ -61,6 +70,9 @@ impl FromRequestParts<AppState> for AuthUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        if let Some(secret) = super::bearer::bearer_secret(&parts.headers) {
+            return super::bearer::authenticate(state, &secret).await;
+        }
         let token = login_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
         let user = state
             .meta
@@ -68,7 +80,11 @@ impl FromRequestParts<AppState> for AuthUser {
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         let memberships = state.meta.memberships(&user.id).await?;
-        Ok(AuthUser { user, memberships })
+        Ok(AuthUser {
+            user,
+            memberships,
+            api_key_id: None,
+        })
     }
 }
 
@@ -95,7 +111,12 @@ pub fn login_cookie(token: &str, max_age_secs: u64, secure: bool) -> HeaderValue
 
 /// Refuses a cookie-authenticated write whose `Origin` is not this server: a browser always
 /// sends `Origin` on cross-site POSTs, so a forged form or fetch from another site stops here.
+/// A request with a Bearer key is not cookie-authenticated (the extractor ignores its cookies),
+/// and a forger cannot know the key, so it passes.
 pub fn require_same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    if super::bearer::bearer_secret(headers).is_some() {
+        return Ok(());
+    }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };
