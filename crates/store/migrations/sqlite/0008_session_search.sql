@@ -97,29 +97,13 @@ CREATE TRIGGER session_links_search AFTER INSERT ON session_links BEGIN
 END;
 
 -- Free text: FTS5 over the search columns and the tags, keyed by the session's rowid (external
--- content: the text lives once, in sessions). The triggers keep it in step with every write.
+-- content: the text lives once, in sessions). Triggers (at the end) keep it in step with every
+-- write.
 -- (A VACUUM may renumber the rowids of a table without an INTEGER PRIMARY KEY; after one, run
 -- INSERT INTO sessions_fts(sessions_fts) VALUES ('rebuild').)
 CREATE VIRTUAL TABLE sessions_fts USING fts5(
     search_text, search_console, search_labels, tags, content = 'sessions', content_rowid = 'rowid'
 );
-CREATE TRIGGER sessions_fts_insert AFTER INSERT ON sessions BEGIN
-    INSERT INTO sessions_fts (rowid, search_text, search_console, search_labels, tags)
-    VALUES (new.rowid, new.search_text, new.search_console, new.search_labels, new.tags);
-END;
-CREATE TRIGGER sessions_fts_delete AFTER DELETE ON sessions BEGIN
-    INSERT INTO sessions_fts (sessions_fts, rowid, search_text, search_console, search_labels, tags)
-    VALUES ('delete', old.rowid, old.search_text, old.search_console, old.search_labels, old.tags);
-END;
-CREATE TRIGGER sessions_fts_update AFTER UPDATE OF search_text, search_console, search_labels, tags ON sessions
-WHEN old.search_text IS NOT new.search_text OR old.search_console IS NOT new.search_console
-  OR old.search_labels IS NOT new.search_labels OR old.tags IS NOT new.tags BEGIN
-    INSERT INTO sessions_fts (sessions_fts, rowid, search_text, search_console, search_labels, tags)
-    VALUES ('delete', old.rowid, old.search_text, old.search_console, old.search_labels, old.tags);
-    INSERT INTO sessions_fts (rowid, search_text, search_console, search_labels, tags)
-    VALUES (new.rowid, new.search_text, new.search_console, new.search_labels, new.tags);
-END;
-
 -- Backfill what the stored rows tell cheaply. Not backfilled (stored sealed or never kept):
 -- console_error_count, rage_click_count, console text's levels; experiments did not exist.
 UPDATE sessions SET
@@ -163,3 +147,22 @@ SELECT id, organization_id, 'user', lower(v) FROM (
     UNION ALL SELECT id, organization_id, user_name FROM sessions
 ) WHERE v IS NOT NULL AND v != '';
 INSERT INTO sessions_fts (sessions_fts) VALUES ('rebuild');
+
+-- The FTS triggers come last: during the backfill above they would have asked FTS5 to delete
+-- rows it never indexed, which corrupts an external-content index.
+CREATE TRIGGER sessions_fts_insert AFTER INSERT ON sessions BEGIN
+    INSERT INTO sessions_fts (rowid, search_text, search_console, search_labels, tags)
+    VALUES (new.rowid, new.search_text, new.search_console, new.search_labels, new.tags);
+END;
+CREATE TRIGGER sessions_fts_delete AFTER DELETE ON sessions BEGIN
+    INSERT INTO sessions_fts (sessions_fts, rowid, search_text, search_console, search_labels, tags)
+    VALUES ('delete', old.rowid, old.search_text, old.search_console, old.search_labels, old.tags);
+END;
+CREATE TRIGGER sessions_fts_update AFTER UPDATE OF search_text, search_console, search_labels, tags ON sessions
+WHEN old.search_text IS NOT new.search_text OR old.search_console IS NOT new.search_console
+  OR old.search_labels IS NOT new.search_labels OR old.tags IS NOT new.tags BEGIN
+    INSERT INTO sessions_fts (sessions_fts, rowid, search_text, search_console, search_labels, tags)
+    VALUES ('delete', old.rowid, old.search_text, old.search_console, old.search_labels, old.tags);
+    INSERT INTO sessions_fts (rowid, search_text, search_console, search_labels, tags)
+    VALUES (new.rowid, new.search_text, new.search_console, new.search_labels, new.tags);
+END;
