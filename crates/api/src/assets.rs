@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use rust_embed::RustEmbed;
 
 use crate::DEMO_PROJECT_SETTING;
+use crate::security_headers::{is_embed_query, web_app_csp};
 use crate::state::AppState;
 
 #[derive(RustEmbed)]
@@ -63,8 +64,31 @@ pub async fn sdk_file(axum::extract::Path(file): axum::extract::Path<String>) ->
     }
 }
 
-/// Any other `GET`: a file of the web app, or its `index.html` for client-side routes.
-pub async fn web_app(uri: Uri) -> Response {
+/// Any other `GET`: a file of the web app, or its `index.html` for client-side routes, under the
+/// web app's Content-Security-Policy.
+pub async fn web_app(State(state): State<AppState>, uri: Uri) -> Response {
+    let mut response = web_app_file(&uri);
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        let frame_ancestors = if is_embed_query(uri.query()) {
+            state.config.embed_frame_ancestors.as_str()
+        } else {
+            "'self'"
+        };
+        if let Ok(csp) = HeaderValue::from_str(&web_app_csp(frame_ancestors)) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
+    }
+    response
+}
+
+fn web_app_file(uri: &Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     if !path.is_empty()
         && let Some(content) = WebAssets::get(path)

@@ -18,6 +18,7 @@ mod projects;
 mod recorder_config;
 mod routes;
 mod saved_views;
+mod security_headers;
 mod session_links;
 mod session_list;
 mod session_tags;
@@ -28,6 +29,7 @@ mod timeline;
 pub use auth::password::{hash_password, password_problem};
 pub use error::ApiError;
 pub use routes::router;
+pub use security_headers::{DEFAULT_EMBED_FRAME_ANCESTORS, check_frame_ancestors};
 pub use state::{ApiConfig, AppState, Clock, MAX_CONCURRENT_DECODES, SystemClock};
 
 /// The name of the instance setting holding the project the `/demo` page records into.

@@ -5,12 +5,12 @@ use axum::routing::{delete, get, patch, post, put};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::session_list;
 use crate::state::AppState;
 use crate::{
     api_keys, assets, auth, end_user_data, erasure, export, health, ingest, notes, projects,
     recorder_config, saved_views, session_links, session_tags, sessions, timeline,
 };
+use crate::{security_headers, session_list};
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
@@ -102,6 +102,9 @@ pub fn router(state: AppState) -> Router {
         .route("/sdk/{file}", get(assets::sdk_file))
         .route("/demo", get(assets::demo))
         .fallback(get(assets::web_app))
+        .layer(axum::middleware::from_fn(
+            security_headers::add_security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -18,6 +18,9 @@ pub struct ApiConfig {
     pub public_url: String,
     /// How long a web login lasts.
     pub login_ttl: Duration,
+    /// Who may frame `?embed=1` pages: a checked CSP source list
+    /// (`security_headers::check_frame_ancestors`).
+    pub embed_frame_ancestors: String,
 }
 
 impl Default for ApiConfig {
@@ -25,6 +28,7 @@ impl Default for ApiConfig {
         Self {
             public_url: "http://127.0.0.1:7070".into(),
             login_ttl: Duration::from_secs(14 * 24 * 3600),
+            embed_frame_ancestors: crate::security_headers::DEFAULT_EMBED_FRAME_ANCESTORS.into(),
         }
     }
 }

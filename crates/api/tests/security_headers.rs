@@ -1,0 +1,131 @@
+//! Security headers through the real router: every response (web app, API, errors, SDK) says
+//! `nosniff` and `Referrer-Policy: same-origin`; web app pages carry the CSP with
+//! `frame-ancestors 'self'`, and `?embed=1` pages the configured `embed_frame_ancestors`.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tapedeck_api::{ApiConfig, AppState};
+use tapedeck_testkit::{TestApp, TestResponse};
+use tower::ServiceExt;
+
+async fn get(router: &axum::Router, uri: &str) -> TestResponse {
+    let response = router
+        .clone()
+        .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (parts, body) = response.into_parts();
+    let body = http_body_util::BodyExt::collect(body)
+        .await
+        .unwrap()
+        .to_bytes();
+    TestResponse {
+        status: parts.status,
+        headers: parts.headers,
+        body,
+    }
+}
+
+fn header<'a>(response: &'a TestResponse, name: header::HeaderName) -> &'a str {
+    response
+        .headers
+        .get(&name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap()
+}
+
+fn directive<'a>(csp: &'a str, name: &str) -> &'a str {
+    csp.split(';')
+        .map(str::trim)
+        .find(|d| d.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("no {name} in {csp}"))
+}
+
+#[tokio::test]
+async fn every_response_says_nosniff_and_same_origin_referrer() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/",
+        "/sessions/x",
+        "/api/v1/me",
+        "/api/v1/sessions/x",
+        "/healthz",
+        "/sdk/nope.js",
+    ] {
+        let response = get(&app.router, uri).await;
+        assert_eq!(
+            header(&response, header::X_CONTENT_TYPE_OPTIONS),
+            "nosniff",
+            "{uri}"
+        );
+        assert_eq!(
+            header(&response, header::REFERRER_POLICY),
+            "same-origin",
+            "{uri}"
+        );
+    }
+    let api = get(&app.router, "/api/v1/me").await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        !api.headers.contains_key(header::CONTENT_SECURITY_POLICY),
+        "JSON answers are not pages"
+    );
+}
+
+#[tokio::test]
+async fn web_app_pages_allow_only_their_own_scripts_and_framing_by_themselves() {
+    let app = TestApp::new().await;
+    for uri in ["/", "/login", "/sessions/s-1?t=5"] {
+        let response = get(&app.router, uri).await;
+        assert_eq!(response.status, StatusCode::OK);
+        let csp = header(&response, header::CONTENT_SECURITY_POLICY);
+        assert_eq!(directive(csp, "script-src"), "script-src 'self'", "{uri}");
+        assert_eq!(directive(csp, "default-src"), "default-src 'self'");
+        assert_eq!(directive(csp, "object-src"), "object-src 'none'");
+        assert_eq!(directive(csp, "frame-ancestors"), "frame-ancestors 'self'");
+    }
+    let embed = get(&app.router, "/sessions/s-1?embed=1").await;
+    assert_eq!(
+        directive(
+            header(&embed, header::CONTENT_SECURITY_POLICY),
+            "frame-ancestors"
+        ),
+        "frame-ancestors 'self'",
+        "by default only this server frames the embed page"
+    );
+}
+
+#[tokio::test]
+async fn embed_pages_may_be_framed_by_the_configured_ancestors_only() {
+    let app = TestApp::new().await;
+    let config = ApiConfig {
+        embed_frame_ancestors: tapedeck_api::check_frame_ancestors(
+            "'self' https://support.example.com",
+        )
+        .unwrap(),
+        ..ApiConfig::default()
+    };
+    let router = tapedeck_api::router(AppState::new(
+        app.meta.clone(),
+        app.recordings.clone(),
+        config,
+    ));
+    let embed = get(&router, "/sessions/s-1?t=0&embed=1").await;
+    assert_eq!(
+        directive(
+            header(&embed, header::CONTENT_SECURITY_POLICY),
+            "frame-ancestors"
+        ),
+        "frame-ancestors 'self' https://support.example.com"
+    );
+    let page = get(&router, "/sessions/s-1?t=0").await;
+    assert_eq!(
+        directive(
+            header(&page, header::CONTENT_SECURITY_POLICY),
+            "frame-ancestors"
+        ),
+        "frame-ancestors 'self'",
+        "the rest of the app stays unframeable elsewhere"
+    );
+}
