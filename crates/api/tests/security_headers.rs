@@ -26,7 +26,7 @@ async fn get(router: &axum::Router, uri: &str) -> TestResponse {
     }
 }
 
-fn header<'a>(response: &'a TestResponse, name: header::HeaderName) -> &'a str {
+fn header(response: &TestResponse, name: header::HeaderName) -> &str {
     response
         .headers
         .get(&name)
