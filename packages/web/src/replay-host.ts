@@ -7,15 +7,14 @@
 //! windows, and a `RangeSource` on the events API (docs/API.md) feeds the player. The session
 //! page hands it the timeline (markers, inactive spans) and listens to the playhead through it.
 
-import {
-  createPlayer,
-  type Player,
-  type PlayerState,
-  type RangeAnswer,
-  type RangeRequest,
-  type RangeSource,
-  type SessionReplayAPI,
-  type TimelineData,
+import type {
+  Player,
+  PlayerState,
+  RangeAnswer,
+  RangeRequest,
+  RangeSource,
+  SessionReplayAPI,
+  TimelineData,
 } from '@tapedeck/player';
 import { ApiError, getSession } from './api.ts';
 
@@ -157,7 +156,8 @@ class ReplayHost {
     const target = this.latest;
     const isCurrent = (): boolean => generation === this.generation;
     const done = (async () => {
-      const session = await getSession(id);
+      // The player (and rrweb in it) is its own chunk: the sessions list never loads it.
+      const [session, { createPlayer }] = await Promise.all([getSession(id), import('@tapedeck/player')]);
       if (!isCurrent()) throw new SupersededError();
       const windowId = options.windowId ?? session.windows?.[0] ?? null;
       const durationMs = Math.max(0, Math.round((session.duration ?? 0) * 1000));

@@ -60,6 +60,11 @@ export function useSessionList(query: ListQuery, enabled: boolean): SessionList 
         else setState({ ...INITIAL, phase: 'error', error, shownQuery: key });
       },
     );
+    // Unmounted (e.g. sent to the login page by /me's 401) or asked again: drop this answer, so
+    // a late 401 cannot send a signed-in user back to the login page.
+    return () => {
+      if (generation.current === mine) generation.current++;
+    };
     // `query` is fully described by `key`.
   }, [key, enabled, attempt]);
 

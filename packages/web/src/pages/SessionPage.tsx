@@ -3,7 +3,6 @@
 //! size. `?t=MS` opens the replay paused at that moment.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { PlayerError } from '@tapedeck/player';
 import { ApiError } from '../api.ts';
 import { AppShell } from '../components/AppShell.tsx';
 import { Inspector } from '../components/inspector/Inspector.tsx';
@@ -50,9 +49,17 @@ function useReplay(id: string, embed: boolean, startAt: number, windowId: string
   return { container, state };
 }
 
+/**
+ * The player's own errors (`PlayerError`, by name: the player is a chunk loaded with the replay,
+ * so this page does not import its class).
+ */
+function isPlayerError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'PlayerError';
+}
+
 function ReplayError({ error }: { error: unknown }) {
   const message =
-    error instanceof PlayerError || error instanceof ApiError ? error.message : 'Something went wrong while loading the replay.';
+    isPlayerError(error) || error instanceof ApiError ? error.message : 'Something went wrong while loading the replay.';
   return (
     <Notice title="This replay cannot be shown" tone="error">
       {message}

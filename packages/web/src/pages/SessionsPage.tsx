@@ -19,7 +19,8 @@ export function SessionsPage() {
   const { pathname, search } = useLocation();
   const searchKey = search.toString();
   const query = useMemo(() => parseListQuery(search), [searchKey]);
-  const list = useSessionList(query, me !== null);
+  // The list is asked for beside /me, not after it: a signed-out visitor gets 401 from both.
+  const list = useSessionList(query, true);
   const options = useFilterOptions(me);
   const go = (next: ListQuery, options: { replace?: boolean } = {}): void => navigate(listHref(pathname, next), options);
 
