@@ -232,7 +232,7 @@ pub(crate) enum Plan {
 }
 
 /// Rows a lookup may match for `Drive` to beat `Walk` (a sort of this many rows is quick).
-pub(crate) const DRIVE_MAX_ROWS: i64 = 1_000;
+pub(crate) const DRIVE_MAX_ROWS: i64 = 5_000;
 
 /// Where a parameter goes in fragment SQL; numbered for the dialect when assembled. The SQL
 /// written here holds no `?` of its own: values are never in the text.
@@ -277,6 +277,19 @@ struct Lookup {
     frag: Frag,
     /// The `sessions` column `match_key` holds.
     key: &'static str,
+    /// The same filter as a test of one `sessions` row, through an index keyed by the session:
+    /// what SQLite runs for a lookup that does not drive the query (see `build_list`).
+    check: Frag,
+}
+
+/// `(SELECT 1 FROM {from} WHERE {test} LIMIT 1) IS NOT NULL`: a per-row test SQLite runs as
+/// written. (An `IN (lookup)` or an `EXISTS` it may turn into one would first collect every
+/// matching row of the lookup: all the sessions that visited a "checkout" URL, say.)
+fn row_check(from: &str, test: &str, binds: Vec<Bind>) -> Frag {
+    Frag::new(
+        format!("(SELECT 1 FROM {from} WHERE {test} LIMIT 1) IS NOT NULL"),
+        binds,
+    )
 }
 
 /// A list query taken apart: tests of `sessions` columns, lookups, order and limit.
@@ -371,8 +384,14 @@ fn like_escaped(text: &str) -> String {
 /// The sessions with rows in a side table within the visible organizations.
 fn side(orgs: &[String], table: &str, test: &str, values: Vec<Bind>) -> Lookup {
     let (org_marks, mut binds) = marks(orgs);
+    let check = row_check(
+        table,
+        &format!("{table}.session_id = sessions.id AND {test}"),
+        values.clone(),
+    );
     binds.extend(values);
     Lookup {
+        check,
         frag: Frag::new(
             format!(
                 "SELECT session_id AS match_key FROM {table} WHERE organization_id IN ({org_marks}) AND {test}"
@@ -467,6 +486,7 @@ fn parts(query: &SessionQuery, dialect: Dialect) -> Option<Parts> {
         let (org_marks, mut binds) = marks(&orgs);
         binds.push(text(v));
         lookups.push(Lookup {
+            check: Frag::new("sessions.user_id = ?", vec![text(v)]),
             frag: Frag::new(
                 format!(
                     "SELECT id AS match_key FROM sessions WHERE organization_id IN ({org_marks}) AND user_id = ?"
@@ -519,6 +539,12 @@ fn parts(query: &SessionQuery, dialect: Dialect) -> Option<Parts> {
             // lookup starts from it (an organization test here would make SQLite walk the
             // organization's URLs instead), the outer query keeps to the tenant.
             Dialect::Sqlite if v.chars().count() >= 3 => Lookup {
+                // A session's own few URLs, by the (session, url) key.
+                check: row_check(
+                    "session_urls",
+                    "session_urls.session_id = sessions.id AND instr(lower(url), ?) > 0",
+                    vec![text(&v.to_lowercase())],
+                ),
                 frag: Frag::new(
                     "SELECT session_id AS match_key FROM session_urls WHERE id IN \
                      (SELECT rowid FROM session_urls_trigram WHERE session_urls_trigram MATCH ?)",
@@ -553,6 +579,12 @@ fn parts(query: &SessionQuery, dialect: Dialect) -> Option<Parts> {
         }
         match dialect {
             Dialect::Sqlite => lookups.push(Lookup {
+                // FTS5 seeks the row in the term's doclist.
+                check: row_check(
+                    "sessions_fts",
+                    "sessions_fts MATCH ? AND sessions_fts.rowid = sessions.rowid",
+                    vec![text(&fts5_query(terms, column))],
+                ),
                 frag: Frag::new(
                     "SELECT rowid AS match_key FROM sessions_fts WHERE sessions_fts MATCH ?",
                     vec![text(&fts5_query(terms, column))],
@@ -658,9 +690,16 @@ pub(crate) fn build_list(
             continue;
         }
         and(&mut frags);
-        frags.push(Frag::text(format!("sessions.{} IN (", lookup.key)));
-        frags.push(lookup.frag.clone());
-        frags.push(Frag::text(")"));
+        match dialect {
+            // Row by row as the walk (or the driver's rows) reach it; see `row_check`.
+            Dialect::Sqlite => frags.push(lookup.check.clone()),
+            // PostgreSQL plans a semi-join from its statistics.
+            Dialect::Postgres => {
+                frags.push(Frag::text(format!("sessions.{} IN (", lookup.key)));
+                frags.push(lookup.frag.clone());
+                frags.push(Frag::text(")"));
+            }
+        }
     }
     frags.push(Frag::new(
         format!(" ORDER BY {} LIMIT ?", parts.order_by),
