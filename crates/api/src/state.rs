@@ -14,10 +14,12 @@ pub const MAX_CONCURRENT_DECODES: usize = 8;
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
-    /// The URL users reach the server at (links, `Secure` cookies when https).
+    /// The URL users reach the server at (links; `Secure` cookies when https).
     pub public_url: String,
     /// How long a web login lasts.
     pub login_ttl: Duration,
+    /// True when this process serves HTTPS itself (`--tls-cert`): cookies are `Secure`.
+    pub served_over_tls: bool,
     /// Who may frame `?embed=1` pages: a checked CSP source list
     /// (`security_headers::check_frame_ancestors`).
     pub embed_frame_ancestors: String,
@@ -28,6 +30,7 @@ impl Default for ApiConfig {
         Self {
             public_url: "http://127.0.0.1:7070".into(),
             login_ttl: Duration::from_secs(14 * 24 * 3600),
+            served_over_tls: false,
             embed_frame_ancestors: crate::security_headers::DEFAULT_EMBED_FRAME_ANCESTORS.into(),
         }
     }

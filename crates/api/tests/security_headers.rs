@@ -129,3 +129,40 @@ async fn embed_pages_may_be_framed_by_the_configured_ancestors_only() {
         "the rest of the app stays unframeable elsewhere"
     );
 }
+
+#[tokio::test]
+async fn login_cookies_are_secure_only_when_served_over_tls() {
+    let app = TestApp::new().await;
+    let hash = tapedeck_api::hash_password(tapedeck_testkit::TEST_PASSWORD).unwrap();
+    let user = app
+        .meta
+        .create_user("ada@test.test", &hash, 0)
+        .await
+        .unwrap();
+    app.meta
+        .set_membership(&user.id, &app.org_id, "owner", 0)
+        .await
+        .unwrap();
+    for served_over_tls in [false, true] {
+        let config = ApiConfig {
+            served_over_tls,
+            ..ApiConfig::default()
+        };
+        let router = tapedeck_api::router(AppState::new(
+            app.meta.clone(),
+            app.recordings.clone(),
+            config,
+        ));
+        let body = serde_json::json!({"email": "ada@test.test", "password": tapedeck_testkit::TEST_PASSWORD});
+        let request = tapedeck_testkit::json_request(
+            axum::http::Method::POST,
+            "/api/v1/auth/login",
+            &body.to_string(),
+        );
+        let response = router.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+        assert_eq!(cookie.ends_with("; Secure"), served_over_tls, "{cookie}");
+        assert!(cookie.contains("HttpOnly"));
+    }
+}

@@ -41,6 +41,15 @@ pub struct ConfigLayer {
     /// Seconds without a batch after which a session stops being live [default: 300]
     #[arg(long, global = true)]
     pub session_idle_secs: Option<u64>,
+    /// PEM file of the TLS certificate chain: serve HTTPS (with --tls-key) [default: plain HTTP]
+    #[arg(long, global = true)]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM file of the TLS private key (with --tls-cert)
+    #[arg(long, global = true)]
+    pub tls_key: Option<PathBuf>,
+    /// Who may frame `?embed=1` replay pages: a CSP source list [default: 'self']
+    #[arg(long, global = true)]
+    pub embed_frame_ancestors: Option<String>,
     /// Access key id for s3:// blob stores [default: AWS_ACCESS_KEY_ID]
     #[arg(long, global = true)]
     pub s3_access_key_id: Option<String>,
@@ -75,6 +84,9 @@ impl ConfigLayer {
                         .context("TAPEDECK_SESSION_IDLE_SECS must be a whole number")
                 })
                 .transpose()?,
+            tls_cert: get("TAPEDECK_TLS_CERT").map(PathBuf::from),
+            tls_key: get("TAPEDECK_TLS_KEY").map(PathBuf::from),
+            embed_frame_ancestors: get("TAPEDECK_EMBED_FRAME_ANCESTORS"),
             s3_access_key_id: get("TAPEDECK_S3_ACCESS_KEY_ID"),
             s3_secret_access_key: get("TAPEDECK_S3_SECRET_ACCESS_KEY").map(Secret),
             s3_session_token: get("TAPEDECK_S3_SESSION_TOKEN").map(Secret),
@@ -114,6 +126,9 @@ impl ConfigLayer {
             encryption_key_file: self.encryption_key_file.or(lower.encryption_key_file),
             public_url: self.public_url.or(lower.public_url),
             session_idle_secs: self.session_idle_secs.or(lower.session_idle_secs),
+            tls_cert: self.tls_cert.or(lower.tls_cert),
+            tls_key: self.tls_key.or(lower.tls_key),
+            embed_frame_ancestors: self.embed_frame_ancestors.or(lower.embed_frame_ancestors),
             s3_access_key_id: self.s3_access_key_id.or(lower.s3_access_key_id),
             s3_secret_access_key: self.s3_secret_access_key.or(lower.s3_secret_access_key),
             s3_session_token: self.s3_session_token.or(lower.s3_session_token),
@@ -134,6 +149,10 @@ pub struct Config {
     pub encryption_key_file: Option<PathBuf>,
     pub public_url: String,
     pub session_idle_secs: u64,
+    /// Serve HTTPS with these PEM files; `None`: plain HTTP (behind a TLS-terminating proxy).
+    pub tls: Option<TlsFiles>,
+    /// Who may frame `?embed=1` pages (a checked CSP source list).
+    pub embed_frame_ancestors: String,
     /// Credentials for `s3://` blob stores (every region that names none of its own).
     pub s3_credentials: Option<S3Credentials>,
     /// The named storage regions beside `default` (which is `blob_store`).
@@ -163,6 +182,13 @@ impl Config {
             names.join(", ")
         )
     }
+}
+
+/// The certificate chain and private key `serve` answers HTTPS with (PEM files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 /// Resolves the configuration from the flags, the environment and the config file.
@@ -209,9 +235,22 @@ fn resolve(mut layer: ConfigLayer) -> anyhow::Result<Config> {
         .blob_store
         .unwrap_or_else(|| format!("file://{}", data_dir.join("blobs").display()));
     tapedeck_store::check_blob_store_url(&blob_store).context("blob_store")?;
+    let tls = match (layer.tls_cert, layer.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        (None, None) => None,
+        _ => anyhow::bail!("tls_cert and tls_key go together: give both or neither"),
+    };
+    let embed_frame_ancestors = tapedeck_api::check_frame_ancestors(
+        layer
+            .embed_frame_ancestors
+            .as_deref()
+            .unwrap_or(tapedeck_api::DEFAULT_EMBED_FRAME_ANCESTORS),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let public_url = layer
         .public_url
-        .unwrap_or_else(|| format!("http://{listen}"))
+        .unwrap_or_else(|| format!("{scheme}://{listen}"))
         .trim_end_matches('/')
         .to_string();
     Ok(Config {
@@ -222,6 +261,8 @@ fn resolve(mut layer: ConfigLayer) -> anyhow::Result<Config> {
         encryption_key_file: layer.encryption_key_file,
         public_url,
         session_idle_secs: layer.session_idle_secs.unwrap_or(300),
+        tls,
+        embed_frame_ancestors,
         s3_credentials,
         regions,
     })
@@ -260,8 +301,19 @@ data_dir = "./tapedeck-data"
 # encryption_key_file = "/etc/tapedeck/master.key"
 
 # The URL users reach this server at; used in links, and https here makes cookies Secure.
-# Default: http://<listen>
+# Default: http://<listen> (https://<listen> with tls_cert)
 # public_url = "https://replay.example.com"
+
+# Serve HTTPS directly (rustls) with these PEM files: the certificate chain and its private key
+# (PKCS#8, PKCS#1 or SEC1). Without them the server speaks plain HTTP, for a TLS-terminating
+# proxy in front. Login cookies are Secure with TLS on.
+# tls_cert = "/etc/tapedeck/fullchain.pem"
+# tls_key = "/etc/tapedeck/privkey.pem"
+
+# Who may show replays in a frame: the Content-Security-Policy frame-ancestors sources of
+# `?embed=1` pages (space-separated: 'self', https://support.example.com, https://*.example.com,
+# 'none'). Every other page of the web app may be framed only by this server.
+# embed_frame_ancestors = "'self' https://support.example.com"
 
 # Seconds without a new batch after which a session is no longer shown as live.
 session_idle_secs = 300
@@ -310,6 +362,46 @@ mod tests {
             ("127.0.0.1:2", 9)
         );
         assert_eq!(config.public_url, "https://f");
+    }
+
+    #[test]
+    fn tls_needs_both_files_and_makes_the_default_url_https() {
+        let tls = resolve(ConfigLayer {
+            tls_cert: Some("/c.pem".into()),
+            tls_key: Some("/k.pem".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(tls.public_url, "https://127.0.0.1:7070");
+        assert_eq!(
+            tls.tls,
+            Some(TlsFiles {
+                cert: "/c.pem".into(),
+                key: "/k.pem".into()
+            })
+        );
+        let half = ConfigLayer {
+            tls_cert: Some("/c.pem".into()),
+            ..Default::default()
+        };
+        assert!(resolve(half).is_err());
+    }
+
+    #[test]
+    fn embed_frame_ancestors_default_to_self_and_are_checked() {
+        let config = resolve(ConfigLayer::default()).unwrap();
+        assert_eq!(config.embed_frame_ancestors, "'self'");
+        let file: ConfigLayer =
+            toml::from_str("embed_frame_ancestors = \"'self'  https://help.test\"").unwrap();
+        assert_eq!(
+            resolve(file).unwrap().embed_frame_ancestors,
+            "'self' https://help.test"
+        );
+        let injected = ConfigLayer {
+            embed_frame_ancestors: Some("*; script-src *".into()),
+            ..Default::default()
+        };
+        assert!(resolve(injected).is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod end_user_cmd;
 mod export_cmd;
 mod keys;
 mod serve;
+mod tls;
 
 use std::path::PathBuf;
 

@@ -10,7 +10,7 @@ use tapedeck_store::{MetaStore, RecordingStore, Vault, open_meta_store};
 use tapedeck_worker::{Worker, WorkerConfig};
 
 use crate::config::Config;
-use crate::{bootstrap, keys};
+use crate::{bootstrap, keys, tls};
 
 /// How often idle sessions are looked for, at most (less when sessions go idle sooner).
 const IDLE_SWEEP_INTERVAL: Duration = Duration::from_secs(15);
@@ -49,7 +49,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
     let api_config = ApiConfig {
         public_url: config.public_url.clone(),
+        served_over_tls: config.tls.is_some(),
+        embed_frame_ancestors: config.embed_frame_ancestors.clone(),
         ..ApiConfig::default()
+    };
+    // Load the certificate before listening, so a bad file fails the start, not a request.
+    let tls_config = match &config.tls {
+        Some(files) => Some(tls::rustls_config(files).await?),
+        None => None,
     };
     let state = AppState::new(meta.clone(), recordings.clone(), api_config);
     let sweeper = tokio::spawn(sweep_idle_sessions(state.clone(), config.session_idle_secs));
@@ -75,9 +82,26 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             config.public_url, config.public_url
         );
     }
-    axum::serve(listener, tapedeck_api::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let router = tapedeck_api::router(state);
+    match tls_config {
+        Some(tls_config) => {
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                stopper.graceful_shutdown(None);
+            });
+            axum_server::from_tcp_rustls(listener.into_std()?, tls_config)?
+                .handle(handle)
+                .serve(router.into_make_service())
+                .await?;
+        }
+        None => {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+    }
     sweeper.abort();
     let _ = stop_worker.send(());
     let _ = worker.await;

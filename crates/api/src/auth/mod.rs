@@ -109,7 +109,7 @@ async fn start_login(state: &AppState, user: User) -> Result<Response, ApiError>
         )
         .await?;
     tracing::info!(user.id = %user.id, "user logged in");
-    let secure = state.config.public_url.starts_with("https://");
+    let secure = state.config.served_over_tls || state.config.public_url.starts_with("https://");
     let mut response =
         Json(json!({ "user": { "id": user.id, "email": user.email } })).into_response();
     response.headers_mut().insert(
