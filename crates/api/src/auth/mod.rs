@@ -109,7 +109,7 @@ async fn start_login(state: &AppState, user: User) -> Result<Response, ApiError>
         )
         .await?;
     tracing::info!(user.id = %user.id, "user logged in");
-    let secure = state.config.served_over_tls || state.config.public_url.starts_with("https://");
+    let secure = cookies_are_secure(state);
     let mut response =
         Json(json!({ "user": { "id": user.id, "email": user.email } })).into_response();
     response.headers_mut().insert(
@@ -117,6 +117,12 @@ async fn start_login(state: &AppState, user: User) -> Result<Response, ApiError>
         login_cookie(&token, ttl.as_secs(), secure),
     );
     Ok(response)
+}
+
+/// Returns true when login cookies get `Secure`: the server speaks TLS itself, or users reach
+/// it over https (a TLS-terminating proxy).
+fn cookies_are_secure(state: &AppState) -> bool {
+    state.config.served_over_tls || state.config.public_url.starts_with("https://")
 }
 
 pub async fn logout(
@@ -128,9 +134,10 @@ pub async fn logout(
         state.meta.delete_login(&hash_token(&token)).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, login_cookie("", 0, false));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        login_cookie("", 0, cookies_are_secure(&state)),
+    );
     Ok(response)
 }
 
