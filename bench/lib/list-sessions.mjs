@@ -41,10 +41,13 @@ function pagePath(rng) {
 
 function user(rng) {
   const n = Math.floor(rng.next() ** 3 * USERS);
+  // `meta.user`, as the SDK's identify() sends it.
   return {
-    user_id: `user-${n}`,
-    user_email: `${FIRST[n % FIRST.length]}.${LAST[(n >> 4) % LAST.length]}${n}@example.com`,
-    user_name: `${FIRST[n % FIRST.length]} ${LAST[(n >> 4) % LAST.length]}`.replace(/\b\w/g, (c) => c.toUpperCase()),
+    user: {
+      id: `user-${n}`,
+      email: `${FIRST[n % FIRST.length]}.${LAST[(n >> 4) % LAST.length]}${n}@example.com`,
+      name: `${FIRST[n % FIRST.length]} ${LAST[(n >> 4) % LAST.length]}`.replace(/\b\w/g, (c) => c.toUpperCase()),
+    },
   };
 }
 
