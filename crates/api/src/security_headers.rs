@@ -14,13 +14,14 @@ pub const DEFAULT_EMBED_FRAME_ANCESTORS: &str = "'self'";
 
 /// Returns the web app's policy. Scripts only from this server; inline styles, because the
 /// replay rebuilds recorded `<style>` elements and `style` attributes in its iframe (which
-/// inherits this policy); images, fonts and media from anywhere a recorded page took them; no
+/// inherits this policy); stylesheets, images, fonts and media from anywhere a recorded page
+/// took them (a cross-origin stylesheet the recorder could not read stays a link); no
 /// plugins; fetches only to this server.
 pub fn web_app_csp(frame_ancestors: &str) -> String {
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline' https: http:",
         "img-src 'self' data: blob: https: http:",
         "font-src 'self' data: https: http:",
         "media-src 'self' data: blob: https: http:",
