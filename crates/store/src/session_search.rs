@@ -545,9 +545,12 @@ fn parts(query: &SessionQuery, dialect: Dialect) -> Option<Parts> {
                     "session_urls.session_id = sessions.id AND instr(lower(url), ?) > 0",
                     vec![text(&v.to_lowercase())],
                 ),
+                // A join, not `id IN (…)`: the probe's LIMIT then stops the trigram match
+                // early instead of collecting every URL that contains a common word first.
                 frag: Frag::new(
-                    "SELECT session_id AS match_key FROM session_urls WHERE id IN \
-                     (SELECT rowid FROM session_urls_trigram WHERE session_urls_trigram MATCH ?)",
+                    "SELECT session_urls.session_id AS match_key FROM session_urls_trigram \
+                     CROSS JOIN session_urls ON session_urls.id = session_urls_trigram.rowid \
+                     WHERE session_urls_trigram MATCH ?",
                     vec![text(&format!("\"{}\"", v.replace('"', "\"\"")))],
                 ),
                 key: "id",
