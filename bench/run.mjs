@@ -20,6 +20,7 @@ import { runOverhead, summariseOverhead } from './overhead.mjs';
 import { renderReport } from './report.mjs';
 import { runPlayer, stopPlayerServer } from './player.mjs';
 import { runSessionList } from './session-list.mjs';
+import { runFootprint } from './footprint.mjs';
 import { runStorage, stopStorageServer } from './storage.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -81,6 +82,14 @@ async function main() {
         return { failed: String(error.message ?? error) };
       },
     );
+    // Footprint (bench/footprint.mjs): binary size, idle RSS, RSS under ingest load.
+    const footprint = await runFootprint({ quick: QUICK, log }).then(
+      (result) => ({ ...result, date: new Date().toISOString(), command: `${QUICK ? 'make bench-quick' : 'make bench'} (its footprint part)`, machine: machine() }),
+      (error) => {
+        log(`footprint benchmark failed: ${error.stack ?? error}`);
+        return { failed: String(error.message ?? error) };
+      },
+    );
     const markdown = renderReport({
       quick: QUICK,
       command: QUICK ? 'make bench-quick (node bench/run.mjs --quick)' : 'make bench (node bench/run.mjs)',
@@ -96,6 +105,7 @@ async function main() {
       storage,
       player,
       sessionList,
+      footprint,
     });
     writeFileSync(OUT, markdown);
     log(`wrote ${OUT}`);
