@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startServer } from '../e2e/lib/server.mjs';
 import { generateBatches } from './lib/generate-session.mjs';
-import { fmt, machine, sleep } from './lib/util.mjs';
+import { fmt, machine, option, sleep, spliceSection } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const FOOTPRINT_PLANS = { quick: { loadSeconds: 10, senders: 16 }, full: { loadSeconds: 30, senders: 16 } };
@@ -117,19 +117,6 @@ export function renderFootprint(p) {
   return L.join('\n');
 }
 
-export function spliceFootprintSection(markdown, section) {
-  const a = markdown.indexOf(START);
-  const b = markdown.indexOf(END);
-  if (a >= 0 && b > a) return markdown.slice(0, a) + section.trimEnd() + markdown.slice(b + END.length);
-  const at = markdown.indexOf('## Not measured yet');
-  return at < 0 ? `${markdown.trimEnd()}\n\n${section}\n` : `${markdown.slice(0, at)}${section}\n\n${markdown.slice(at)}`;
-}
-
-function option(flag) {
-  const at = process.argv.indexOf(flag);
-  return at > 0 && process.argv[at + 1] && !process.argv[at + 1].startsWith('--') ? process.argv[at + 1] : null;
-}
-
 async function main() {
   const quick = process.argv.includes('--quick');
   const started = Date.now();
@@ -142,7 +129,7 @@ async function main() {
   if (option('--json')) writeFileSync(option('--json'), JSON.stringify(figures, null, 1));
   if (process.argv.includes('--write')) {
     const path = resolve(ROOT, 'docs/BENCHMARKS.md');
-    writeFileSync(path, spliceFootprintSection(readFileSync(path, 'utf8'), section));
+    writeFileSync(path, spliceSection(readFileSync(path, 'utf8'), 'footprint', section));
     log(`wrote the footprint section of ${path}`);
   }
 }

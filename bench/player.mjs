@@ -29,7 +29,7 @@ import { launch } from '../e2e/lib/browser.mjs';
 import { ingestGeneratedSession } from '../e2e/lib/player.mjs';
 import { login, startServer } from '../e2e/lib/server.mjs';
 import { sessionBlobs } from './lib/storage-size.mjs';
-import { fmt, machine, sleep, withTimeout } from './lib/util.mjs';
+import { fmt, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const PLAYER_PLANS = {
@@ -167,12 +167,6 @@ function rng(seed) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function quantile(values, q) {
-  const xs = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (xs.length === 0) return NaN;
-  return xs[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)];
 }
 
 function frameStats(intervals) {
@@ -348,20 +342,6 @@ export function renderPlayer(p) {
   return L.join('\n');
 }
 
-/** Replaces the player section of `markdown` (between its markers), or puts it before "Not measured yet". */
-export function splicePlayerSection(markdown, section) {
-  const a = markdown.indexOf(START);
-  const b = markdown.indexOf(END);
-  if (a >= 0 && b > a) return markdown.slice(0, a) + section.trimEnd() + markdown.slice(b + END.length);
-  const at = markdown.indexOf('## Not measured yet');
-  return at < 0 ? `${markdown.trimEnd()}\n\n${section}\n` : `${markdown.slice(0, at)}${section}\n\n${markdown.slice(at)}`;
-}
-
-function option(flag) {
-  const at = process.argv.indexOf(flag);
-  return at > 0 && process.argv[at + 1] && !process.argv[at + 1].startsWith('--') ? process.argv[at + 1] : null;
-}
-
 async function main() {
   const quick = process.argv.includes('--quick');
   const started = Date.now();
@@ -379,7 +359,7 @@ async function main() {
   if (option('--json')) writeFileSync(option('--json'), JSON.stringify(figures, null, 1));
   if (process.argv.includes('--write')) {
     const path = resolve(ROOT, 'docs/BENCHMARKS.md');
-    writeFileSync(path, splicePlayerSection(readFileSync(path, 'utf8'), section));
+    writeFileSync(path, spliceSection(readFileSync(path, 'utf8'), 'player', section));
     log(`wrote the player section of ${path}`);
   }
 }

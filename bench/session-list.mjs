@@ -33,7 +33,7 @@ import { launch } from '../e2e/lib/browser.mjs';
 import { OWNER_EMAIL, OWNER_PASSWORD, login, startServer } from '../e2e/lib/server.mjs';
 import { cloneSessions, countRows } from './lib/clone-sessions.mjs';
 import { templateSessions } from './lib/list-sessions.mjs';
-import { fmt, machine, sleep, withTimeout } from './lib/util.mjs';
+import { fmt, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DAY = 86_400_000;
@@ -104,11 +104,6 @@ async function deepCursor(server, cookie, pages) {
     cursor = page.next_cursor;
   }
   return cursor;
-}
-
-function quantile(values, q) {
-  const xs = [...values].sort((a, b) => a - b);
-  return xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(q * xs.length) - 1))];
 }
 
 async function timeQueries(server, cookie, templates, runs) {
@@ -246,19 +241,6 @@ export function renderSessionList(p) {
   return L.join('\n');
 }
 
-export function spliceSessionListSection(markdown, section) {
-  const a = markdown.indexOf(START);
-  const b = markdown.indexOf(END);
-  if (a >= 0 && b > a) return markdown.slice(0, a) + section.trimEnd() + markdown.slice(b + END.length);
-  const at = markdown.indexOf('## Not measured yet');
-  return at < 0 ? `${markdown.trimEnd()}\n\n${section}\n` : `${markdown.slice(0, at)}${section}\n\n${markdown.slice(at)}`;
-}
-
-function option(flag) {
-  const at = process.argv.indexOf(flag);
-  return at > 0 && process.argv[at + 1] && !process.argv[at + 1].startsWith('--') ? process.argv[at + 1] : null;
-}
-
 async function main() {
   const quick = process.argv.includes('--quick');
   const started = Date.now();
@@ -273,7 +255,7 @@ async function main() {
   if (option('--json')) writeFileSync(option('--json'), JSON.stringify(figures, null, 1));
   if (process.argv.includes('--write')) {
     const path = resolve(ROOT, 'docs/BENCHMARKS.md');
-    writeFileSync(path, spliceSessionListSection(readFileSync(path, 'utf8'), section));
+    writeFileSync(path, spliceSection(readFileSync(path, 'utf8'), 'session-list', section));
     log(`wrote the session-list section of ${path}`);
   }
 }

@@ -33,7 +33,7 @@ import { login, startServer } from '../e2e/lib/server.mjs';
 import { generateBatches } from './lib/generate-session.mjs';
 import { measureSeeks } from './lib/seek-range.mjs';
 import { BLOCK_ZSTD_LEVEL, cutBlocks, SEGMENT_ZSTD_LEVEL, sessionBlobs, trainDictionary, withTempFile, zstdBytesAsync, zstdEach, zstdVersion } from './lib/storage-size.mjs';
-import { machine, sleep, withTimeout } from './lib/util.mjs';
+import { machine, option, sleep, spliceSection, withTimeout } from './lib/util.mjs';
 
 /**
  * Long sessions: sizes and seeks (the largest first, so its compaction overlaps the other posts).
@@ -251,27 +251,6 @@ export async function runStorage({ quick = false, log = console.log } = {}) {
   };
 }
 
-const START = '<!-- storage:begin -->';
-const END = '<!-- storage:end -->';
-
-/**
- * Replaces the storage section of docs/BENCHMARKS.md (between its markers) with `section`; a file
- * without one gets it before "Not measured yet" (or at the end).
- */
-export function spliceStorageSection(markdown, section) {
-  const a = markdown.indexOf(START);
-  const b = markdown.indexOf(END);
-  if (a >= 0 && b > a) return markdown.slice(0, a) + section.trimEnd() + markdown.slice(b + END.length);
-  const at = markdown.indexOf('\n## Not measured yet');
-  return at < 0 ? `${markdown.trimEnd()}\n\n${section}` : `${markdown.slice(0, at)}\n${section}${markdown.slice(at)}`;
-}
-
-/** The value after `flag` on the command line, or null. */
-function option(flag) {
-  const at = process.argv.indexOf(flag);
-  return at > 0 && process.argv[at + 1] && !process.argv[at + 1].startsWith('--') ? process.argv[at + 1] : null;
-}
-
 async function main() {
   const quick = process.argv.includes('--quick');
   const started = Date.now();
@@ -297,7 +276,7 @@ async function main() {
   if (option('--json')) writeFileSync(option('--json'), JSON.stringify(figures, null, 1));
   if (process.argv.includes('--write')) {
     const path = resolve(import.meta.dirname, '../docs/BENCHMARKS.md');
-    writeFileSync(path, spliceStorageSection(readFileSync(path, 'utf8'), section));
+    writeFileSync(path, spliceSection(readFileSync(path, 'utf8'), 'storage', section));
     log(`wrote the storage section of ${path}`);
   }
 }

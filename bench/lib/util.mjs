@@ -56,3 +56,32 @@ export const fmt = {
   ratio: (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—'),
   pct: (v) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} %` : '—'),
 };
+
+/** The value after `flag` on the command line, or null. */
+export function option(flag) {
+  const at = process.argv.indexOf(flag);
+  return at > 0 && process.argv[at + 1] && !process.argv[at + 1].startsWith('--') ? process.argv[at + 1] : null;
+}
+
+/** The `q` quantile (0–1) of the finite `values`, nearest rank; NaN when there are none. */
+export function quantile(values, q) {
+  const xs = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (xs.length === 0) return NaN;
+  return xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(q * xs.length) - 1))];
+}
+
+/**
+ * Replaces one benchmark's section of docs/BENCHMARKS.md — from `<!-- name:begin -->` to
+ * `<!-- name:end -->`, markers included in `section` — so a part run alone (`--write`) leaves
+ * the others as they are; a file without the section gets it before "Not measured yet" (or at
+ * the end).
+ */
+export function spliceSection(markdown, name, section) {
+  const start = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const a = markdown.indexOf(start);
+  const b = markdown.indexOf(end);
+  if (a >= 0 && b > a) return markdown.slice(0, a) + section.trimEnd() + markdown.slice(b + end.length);
+  const at = markdown.indexOf('## Not measured yet');
+  return at < 0 ? `${markdown.trimEnd()}\n\n${section}\n` : `${markdown.slice(0, at)}${section}\n\n${markdown.slice(at)}`;
+}
