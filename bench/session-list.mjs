@@ -28,8 +28,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { launch } from '../e2e/lib/browser.mjs';
+import { postBatches } from '../e2e/lib/player.mjs';
 import { OWNER_EMAIL, OWNER_PASSWORD, login, startServer } from '../e2e/lib/server.mjs';
 import { cloneSessions, countRows } from './lib/clone-sessions.mjs';
 import { templateSessions } from './lib/list-sessions.mjs';
@@ -44,24 +44,13 @@ export const LIST_PLANS = {
 /** SPEC §9. */
 export const LIST_BUDGETS = { queryP95Ms: 50, browserMs: 500 };
 
-/** Posts every template's batches, six at a time; returns the templates' facts. */
+/** Posts every template's batches (six in flight); returns the templates' facts. */
 async function ingestTemplates(server, count, log) {
   const now = Date.now();
   const templates = [...templateSessions({ count, seed: 1, startMs: now - DAY, spanMs: DAY - 10 * 60_000 })];
   const batches = templates.flatMap((t) => t.batches);
-  let next = 0;
-  const post = async () => {
-    while (next < batches.length) {
-      const response = await fetch(`${server.url}/api/v1/ingest`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-tapedeck-project': server.ingestKey },
-        body: gzipSync(JSON.stringify(batches[next++])),
-      });
-      if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-    }
-  };
   const t0 = Date.now();
-  await Promise.all(Array.from({ length: 6 }, post));
+  await postBatches(server, batches);
   log(`session list: ingested ${count} templates (${batches.length} batches) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return templates;
 }

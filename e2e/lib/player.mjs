@@ -29,10 +29,11 @@ export async function openEmbeddedReplay(browser, serverUrl, sessionId) {
  * sees it as old), posts its batches gzipped to the server's ingest endpoint and returns
  * `{ sessionId, windowId, startMs, events }` (`events`: every event, in order).
  */
-export async function ingestGeneratedSession(server, options) {
-  const startMs = Date.now() - options.minutes * 60_000 - 60_000;
-  const batches = [...generateBatches({ ...options, startMs })];
-  const events = batches.flatMap((b) => b.events);
+/**
+ * Posts ingest batches gzipped as the SDK sends them, `concurrency` in flight; throws on the
+ * first refused one.
+ */
+export async function postBatches(server, batches, concurrency = 6) {
   let next = 0;
   const post = async () => {
     while (next < batches.length) {
@@ -45,6 +46,13 @@ export async function ingestGeneratedSession(server, options) {
       if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
     }
   };
-  await Promise.all(Array.from({ length: 6 }, post));
+  await Promise.all(Array.from({ length: concurrency }, post));
+}
+
+export async function ingestGeneratedSession(server, options) {
+  const startMs = Date.now() - options.minutes * 60_000 - 60_000;
+  const batches = [...generateBatches({ ...options, startMs })];
+  const events = batches.flatMap((b) => b.events);
+  await postBatches(server, batches);
   return { sessionId: batches[0].session_id, windowId: batches[0].window_id, startMs, events };
 }
