@@ -8,10 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use tapedeck_core::api_keys::{
-    KeyRequestError, SECRET_PREFIX, SECRET_RANDOM_BYTES, can_manage_api_keys, check_new_key,
-    shown_prefix,
+    KeyRequestError, SECRET_PREFIX, SECRET_RANDOM_BYTES, check_new_key, shown_prefix,
 };
 use tapedeck_core::ids::new_id;
+use tapedeck_core::policy::Action;
 use tapedeck_store::{ApiKey, NewApiKey};
 
 use crate::audit::{self, AuditAction};
@@ -40,15 +40,7 @@ fn key_json(key: &ApiKey) -> Value {
 /// The organizations whose keys the caller manages: `403` for a key, or a login that manages
 /// none.
 fn managed_organizations(auth: &AuthUser) -> Result<Vec<String>, ApiError> {
-    if auth.api_key_id.is_some() {
-        return Err(ApiError::Forbidden);
-    }
-    let managed: Vec<String> = auth
-        .memberships
-        .iter()
-        .filter(|m| can_manage_api_keys(&m.role))
-        .map(|m| m.organization.id.clone())
-        .collect();
+    let managed = auth.organizations_allowing(Action::ManageApiKeys);
     if managed.is_empty() {
         return Err(ApiError::Forbidden);
     }
@@ -76,8 +68,8 @@ pub async fn create_api_key(
     if auth.api_key_id.is_some() {
         return Err(ApiError::Forbidden);
     }
-    let request =
-        check_new_key(&body, |org| auth.role_in(org).map(str::to_string)).map_err(|e| match e {
+    let request = check_new_key(&body, |org| auth.role(org).map(|r| r.name().to_string()))
+        .map_err(|e| match e {
             KeyRequestError::Field(e) => ApiError::InvalidRequest(e.to_string()),
             // Another organization is "not found", as its sessions are.
             KeyRequestError::UnknownOrganization => ApiError::NotFound,
@@ -121,12 +113,7 @@ pub async fn revoke_api_key(
 ) -> Result<StatusCode, ApiError> {
     require_same_origin(&headers)?;
     let key = state.meta.api_key(&id).await?.ok_or(ApiError::NotFound)?;
-    if !auth.can_read_org(&key.organization_id) {
-        return Err(ApiError::NotFound);
-    }
-    if !managed_organizations(&auth)?.contains(&key.organization_id) {
-        return Err(ApiError::Forbidden);
-    }
+    auth.require(&key.organization_id, Action::ManageApiKeys)?;
     // Revoking a revoked key changes nothing and is not audited again.
     if state.meta.revoke_api_key(&id, state.now_ms()).await? {
         audit::record(

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::json;
+use tapedeck_core::policy::Action;
 use tapedeck_store::erase::erase_session;
 
 use crate::audit::{self, AuditAction};
@@ -25,9 +26,7 @@ pub async fn delete_session(
 ) -> Result<StatusCode, ApiError> {
     require_same_origin(&headers)?;
     let session = readable_session(&state, &auth, &id).await?;
-    if !auth.can_manage_org(&session.organization_id) {
-        return Err(ApiError::Forbidden);
-    }
+    auth.require(&session.organization_id, Action::DeleteRecording)?;
     let erased = erase_session(state.meta.as_ref(), &state.recordings, &session).await?;
     if erased.rows_deleted {
         let action = AuditAction {
@@ -83,11 +82,7 @@ pub async fn erase_end_user(
 /// The organizations whose end users' data the caller may erase or export (owner, admin);
 /// `403 forbidden` when there is none.
 pub fn managed_organizations(auth: &AuthUser) -> Result<Vec<String>, ApiError> {
-    let managed: Vec<String> = auth
-        .organization_ids()
-        .into_iter()
-        .filter(|org| auth.can_manage_org(org))
-        .collect();
+    let managed = auth.organizations_allowing(Action::ManageEndUserData);
     if managed.is_empty() {
         return Err(ApiError::Forbidden);
     }

@@ -7,7 +7,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
-use tapedeck_core::notes::{can_write_notes, check_note};
+use tapedeck_core::notes::check_note;
+use tapedeck_core::policy::Action;
 use tapedeck_store::{NewNote, Note};
 
 use crate::auth::session::{AuthUser, require_same_origin};
@@ -49,12 +50,7 @@ pub async fn create_note(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     require_same_origin(&headers)?;
     let session = readable_session(&state, &auth, &id).await?;
-    if !auth
-        .role_in(&session.organization_id)
-        .is_some_and(can_write_notes)
-    {
-        return Err(ApiError::Forbidden);
-    }
+    auth.require(&session.organization_id, Action::Annotate)?;
     let at = body["at"].as_i64().ok_or_else(|| {
         ApiError::InvalidRequest("`at` must be an integer number of milliseconds".into())
     })?;
@@ -88,9 +84,13 @@ pub async fn delete_note(
         .await?
         .ok_or(ApiError::NotFound)?;
     let is_author = note.author.is_some_and(|a| a.id == auth.user.id);
-    if !is_author && !auth.can_manage_org(&session.organization_id) {
-        return Err(ApiError::Forbidden);
-    }
+    // Authors remove their own notes; removing someone else's is moderation.
+    let needed = if is_author {
+        Action::Annotate
+    } else {
+        Action::ModerateAnnotations
+    };
+    auth.require(&session.organization_id, needed)?;
     if !state.meta.delete_note(&id, &note_id).await? {
         return Err(ApiError::NotFound);
     }

@@ -1,13 +1,14 @@
 //! Projects of the user's organizations and their privacy and recording settings:
 //! `GET /api/v1/projects`, `GET /api/v1/projects/{id}`, `PATCH /api/v1/projects/{id}/settings`.
-//! Any member reads; changing settings needs a role `can_manage_project` accepts. A project of
+//! Any member reads; changing settings needs `Action::ManageProjects`. A project of
 //! another organization answers 404, as if it did not exist.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
-use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch, can_manage_project};
+use tapedeck_core::policy::Action;
+use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
 use tapedeck_store::Project;
 
 use crate::auth::session::{AuthUser, require_same_origin};
@@ -26,7 +27,7 @@ fn project_json(auth: &AuthUser, project: &Project, settings: &ProjectSettings) 
         "ingest_key": project.ingest_key,
         "allowed_origins": settings.allowed_origins,
         "settings": settings,
-        "can_manage": auth.role_in(&project.organization_id).is_some_and(can_manage_project),
+        "can_manage": auth.may(&project.organization_id, Action::ManageProjects),
     })
 }
 
@@ -79,9 +80,7 @@ pub async fn update_project_settings(
 ) -> Result<Json<Value>, ApiError> {
     require_same_origin(&headers)?;
     let project = readable_project(&state, &auth, &id).await?;
-    if !auth.can_manage_org(&project.organization_id) {
-        return Err(ApiError::Forbidden);
-    }
+    auth.require(&project.organization_id, Action::ManageProjects)?;
     let patch = ProjectSettingsPatch::from_json(&body).map_err(ApiError::InvalidSettings)?;
     let settings = state
         .meta

@@ -7,8 +7,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
-use tapedeck_core::field_error::can_annotate;
 use tapedeck_core::ids::new_id;
+use tapedeck_core::policy::Action;
 use tapedeck_core::saved_views::{can_change_view, check_new_view, check_view_patch};
 use tapedeck_store::{NewSavedView, SavedView};
 
@@ -54,12 +54,8 @@ pub async fn create_view(
     require_same_origin(&headers)?;
     let input = check_new_view(&body).map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
     // Another organization is "not found", as its sessions are.
-    let role = auth
-        .role_in(&input.organization_id)
-        .ok_or(ApiError::NotFound)?;
-    if !can_annotate(role) {
-        return Err(ApiError::Forbidden);
-    }
+    auth.require(&input.organization_id, Action::ViewRecordings)?;
+    auth.require(&input.organization_id, Action::Annotate)?;
     let view = NewSavedView {
         id: new_id(),
         organization_id: input.organization_id,
@@ -111,9 +107,7 @@ async fn changeable_view(
     id: &str,
 ) -> Result<SavedView, ApiError> {
     let view = state.meta.saved_view(id).await?.ok_or(ApiError::NotFound)?;
-    let role = auth
-        .role_in(&view.organization_id)
-        .ok_or(ApiError::NotFound)?;
+    let role = auth.require(&view.organization_id, Action::ViewRecordings)?;
     let is_author = view.author.as_ref().is_some_and(|a| a.id == auth.user.id);
     if !is_author && !view.shared {
         return Err(ApiError::NotFound);

@@ -7,8 +7,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
-use tapedeck_core::field_error::can_annotate;
 use tapedeck_core::ids::new_id;
+use tapedeck_core::policy::Action;
 use tapedeck_core::session_links::check_link;
 use tapedeck_store::{NewLink, SessionLink, SessionRecord};
 
@@ -99,12 +99,7 @@ async fn writable_session(
     id: &str,
 ) -> Result<SessionRecord, ApiError> {
     let session = readable_session(state, auth, id).await?;
-    if !auth
-        .role_in(&session.organization_id)
-        .is_some_and(can_annotate)
-    {
-        return Err(ApiError::Forbidden);
-    }
+    auth.require(&session.organization_id, Action::Annotate)?;
     Ok(session)
 }
 

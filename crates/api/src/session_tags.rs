@@ -9,8 +9,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
-use tapedeck_core::field_error::can_annotate;
 use tapedeck_core::limits::MAX_TAGS;
+use tapedeck_core::policy::Action;
 use tapedeck_core::session_tags::{TagChange, check_bulk_tag_change, check_tag_change};
 use tapedeck_store::{TagUpdate, TaggedSession};
 
@@ -31,9 +31,7 @@ pub async fn update_tags(
     require_same_origin(&headers)?;
     let session = readable_session(&state, &auth, &id).await?;
     let org = session.organization_id;
-    if !auth.role_in(&org).is_some_and(can_annotate) {
-        return Err(ApiError::Forbidden);
-    }
+    auth.require(&org, Action::Annotate)?;
     let change = check_tag_change(&body).map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
     let update = state
         .meta
@@ -56,11 +54,7 @@ pub async fn bulk_update_tags(
     require_same_origin(&headers)?;
     let (session_ids, change) =
         check_bulk_tag_change(&body).map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
-    let writable: Vec<String> = auth
-        .organization_ids()
-        .into_iter()
-        .filter(|org| auth.role_in(org).is_some_and(can_annotate))
-        .collect();
+    let writable = auth.organizations_allowing(Action::Annotate);
     if writable.is_empty() {
         return Err(ApiError::Forbidden);
     }

@@ -3,6 +3,7 @@
 //! hashing are the API's, the records the store's.
 
 use crate::field_error::{FieldError, has_control_chars};
+use crate::policy::{Action, Role, allows};
 
 /// Every secret starts with this, so leaked keys are easy to recognise (secret scanners, logs).
 pub const SECRET_PREFIX: &str = "tdk_";
@@ -16,22 +17,10 @@ pub const MAX_NAME_CHARS: usize = 100;
 /// every read into a database write.
 pub const LAST_USE_RESOLUTION_MS: i64 = 60_000;
 
-/// The roles, weakest first.
-const ROLES: [&str; 4] = ["viewer", "member", "admin", "owner"];
-
-/// Returns the rank of a role (higher is stronger), `None` for an unknown role.
-pub fn role_rank(role: &str) -> Option<usize> {
-    ROLES.iter().position(|r| *r == role)
-}
-
-/// Returns the weaker of two roles (a key acts with at most its creator's current role).
-pub fn weaker_role<'a>(a: &'a str, b: &'a str) -> Option<&'a str> {
-    Some(if role_rank(a)? <= role_rank(b)? { a } else { b })
-}
-
-/// Returns true when a role may list, create and revoke its organization's API keys.
-pub fn can_manage_api_keys(role: &str) -> bool {
-    matches!(role, "owner" | "admin")
+/// Returns the weaker of two stored role names (a key acts with at most its creator's current
+/// role); `None` when either is unknown.
+pub fn weaker_role(a: &str, b: &str) -> Option<Role> {
+    Some(Role::parse(a)?.min(Role::parse(b)?))
 }
 
 /// Returns true when a secret is shaped like one this server hands out: the prefix, then
@@ -83,14 +72,15 @@ pub fn check_new_key(
         return Err(FieldError::new("name", "must not contain control characters").into());
     }
     let role = text("role")?;
-    let Some(rank) = role_rank(&role) else {
+    let Some(wanted) = Role::parse(&role) else {
         return Err(FieldError::new("role", "must be owner, admin, member or viewer").into());
     };
     let creator = creator_role(&organization_id).ok_or(KeyRequestError::UnknownOrganization)?;
-    if !can_manage_api_keys(&creator) {
+    let creator_role = Role::parse(&creator);
+    if !creator_role.is_some_and(|r| allows(r, Action::ManageApiKeys)) {
         return Err(KeyRequestError::Forbidden);
     }
-    if role_rank(&creator).is_none_or(|creator| rank > creator) {
+    if creator_role.is_none_or(|creator| wanted > creator) {
         return Err(
             FieldError::new("role", format!("must not exceed your role ({creator})")).into(),
         );
@@ -137,21 +127,20 @@ mod tests {
     }
 
     #[test]
-    fn roles_rank_and_the_weaker_wins() {
-        assert!(role_rank("owner") > role_rank("admin"));
-        assert!(role_rank("member") > role_rank("viewer"));
-        assert_eq!(role_rank("root"), None);
-        assert_eq!(weaker_role("admin", "member"), Some("member"));
-        assert_eq!(weaker_role("viewer", "owner"), Some("viewer"));
+    fn the_weaker_role_wins() {
+        assert_eq!(weaker_role("admin", "member"), Some(Role::Member));
+        assert_eq!(weaker_role("viewer", "owner"), Some(Role::Viewer));
         assert_eq!(weaker_role("viewer", "nobody"), None);
     }
 
     #[test]
-    fn only_owners_and_admins_manage_keys() {
-        assert!(can_manage_api_keys("owner"));
-        assert!(can_manage_api_keys("admin"));
-        assert!(!can_manage_api_keys("member"));
-        assert!(!can_manage_api_keys("viewer"));
+    fn members_may_not_create_keys() {
+        let member = |_: &str| Some("member".to_string());
+        let request = json!({"organization_id": "org", "name": "x", "role": "viewer"});
+        assert!(matches!(
+            check_new_key(&request, member),
+            Err(KeyRequestError::Forbidden)
+        ));
     }
 
     #[test]

@@ -23,11 +23,6 @@ pub fn has_control_chars(text: &str) -> bool {
     text.chars().any(char::is_control)
 }
 
-/// Returns true when a role may tag and link sessions and save views: everyone but viewers.
-pub fn can_annotate(role: &str) -> bool {
-    matches!(role, "owner" | "admin" | "member")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,13 +33,6 @@ mod tests {
         assert!(has_control_chars("a\nb"));
         assert!(has_control_chars("a\u{7f}"));
         assert!(has_control_chars("a\u{85}"));
-    }
-
-    #[test]
-    fn viewers_may_not_annotate() {
-        assert!(["owner", "admin", "member"].iter().all(|r| can_annotate(r)));
-        assert!(!can_annotate("viewer"));
-        assert!(!can_annotate(""));
     }
 
     #[test]

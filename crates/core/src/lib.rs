@@ -10,6 +10,7 @@ pub mod field_error;
 pub mod ids;
 pub mod limits;
 pub mod notes;
+pub mod policy;
 pub mod project_settings;
 pub mod recording;
 pub mod saved_views;

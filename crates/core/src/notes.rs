@@ -46,11 +46,6 @@ pub fn check_note(at_ms: i64, text: &str) -> Result<NoteInput, NoteError> {
     })
 }
 
-/// Returns true when a role may add notes: everyone but viewers.
-pub fn can_write_notes(role: &str) -> bool {
-    matches!(role, "owner" | "admin" | "member")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,16 +75,5 @@ mod tests {
         ] {
             assert_eq!(check_note(at, text).unwrap_err().field, field);
         }
-    }
-
-    #[test]
-    fn viewers_may_not_write_notes() {
-        assert!(
-            ["owner", "admin", "member"]
-                .iter()
-                .all(|r| can_write_notes(r))
-        );
-        assert!(!can_write_notes("viewer"));
-        assert!(!can_write_notes(""));
     }
 }

@@ -1,7 +1,7 @@
 //! A project's privacy and recording settings (SPEC §3 recorder config, §5 privacy): the model,
 //! its defaults, the partial update an admin sends, and the validation of both. Errors name the
-//! field so the API and the web app can point at it. Also owns who may change them
-//! (`can_manage_project`) until the role policy of issue 8 replaces it.
+//! field so the API and the web app can point at it. Who may change them is
+//! `policy::Action::ManageProjects`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -111,12 +111,6 @@ fn error(field: &str, message: impl Into<String>) -> SettingsError {
         field: field.to_string(),
         message: message.into(),
     }
-}
-
-/// Returns true when a member with `role` in a project's organization may change the project's
-/// settings. One function, so the role policy of issue 8 can replace it in one place.
-pub fn can_manage_project(role: &str) -> bool {
-    matches!(role, "owner" | "admin")
 }
 
 impl ProjectSettings {
@@ -570,14 +564,5 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(bad.validate().unwrap_err().field, "allowed_origins");
-    }
-
-    #[test]
-    fn only_owners_and_admins_manage_projects() {
-        assert!(can_manage_project("owner"));
-        assert!(can_manage_project("admin"));
-        assert!(!can_manage_project("member"));
-        assert!(!can_manage_project("viewer"));
-        assert!(!can_manage_project(""));
     }
 }

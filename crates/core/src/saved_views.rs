@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::field_error::{FieldError, can_annotate, has_control_chars};
+use crate::field_error::{FieldError, has_control_chars};
+use crate::policy::{Action, Role, allows};
 use crate::search::parse_list_query;
 
 /// Longest view name, in characters (after trimming).
@@ -145,8 +146,9 @@ pub fn check_filters(filters: &Value) -> Result<Map<String, Value>, FieldError> 
 
 /// Returns true when a user with `role` in the view's organization may change or delete it:
 /// its author, or for a shared view also an owner or admin; viewers change nothing.
-pub fn can_change_view(role: &str, is_author: bool, shared: bool) -> bool {
-    can_annotate(role) && (is_author || (shared && matches!(role, "owner" | "admin")))
+pub fn can_change_view(role: Role, is_author: bool, shared: bool) -> bool {
+    allows(role, Action::Annotate)
+        && (is_author || (shared && allows(role, Action::ModerateAnnotations)))
 }
 
 #[cfg(test)]
@@ -249,15 +251,15 @@ mod tests {
 
     #[test]
     fn authors_change_their_views_admins_the_shared_ones() {
-        assert!(can_change_view("member", true, false));
-        assert!(can_change_view("member", true, true));
-        assert!(!can_change_view("member", false, true));
-        assert!(can_change_view("admin", false, true));
-        assert!(can_change_view("owner", false, true));
+        assert!(can_change_view(Role::Member, true, false));
+        assert!(can_change_view(Role::Member, true, true));
+        assert!(!can_change_view(Role::Member, false, true));
+        assert!(can_change_view(Role::Admin, false, true));
+        assert!(can_change_view(Role::Owner, false, true));
         assert!(
-            !can_change_view("owner", false, false),
+            !can_change_view(Role::Owner, false, false),
             "private views stay private"
         );
-        assert!(!can_change_view("viewer", true, false));
+        assert!(!can_change_view(Role::Viewer, true, false));
     }
 }

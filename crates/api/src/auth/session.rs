@@ -5,6 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
+use tapedeck_core::policy::{self, Action, Role};
 use tapedeck_store::{Membership, User};
 
 use crate::error::ApiError;
@@ -25,26 +26,44 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
-    /// Returns true when the user belongs to the organization (any role can read).
+    /// Returns true when the user belongs to the organization (every role may view recordings).
     pub fn can_read_org(&self, organization_id: &str) -> bool {
-        self.memberships
-            .iter()
-            .any(|m| m.organization.id == organization_id)
+        self.role(organization_id).is_some()
     }
 
     /// The user's role in the organization, if a member.
-    pub fn role_in(&self, organization_id: &str) -> Option<&str> {
+    pub fn role(&self, organization_id: &str) -> Option<Role> {
         self.memberships
             .iter()
             .find(|m| m.organization.id == organization_id)
-            .map(|m| m.role.as_str())
+            .and_then(|m| Role::parse(&m.role))
     }
 
-    /// Returns true when the user may change the organization's projects and recordings
-    /// (delete, erase). Issue 8's role policy replaces this in one place.
-    pub fn can_manage_org(&self, organization_id: &str) -> bool {
-        self.role_in(organization_id)
-            .is_some_and(tapedeck_core::project_settings::can_manage_project)
+    /// Returns true when the policy lets the caller do `action` in the organization.
+    pub fn may(&self, organization_id: &str, action: Action) -> bool {
+        self.require(organization_id, action).is_ok()
+    }
+
+    /// Checks the policy for `action` in the organization and returns the caller's role.
+    /// Not a member: `404` (another organization's ids are not confirmed to exist). A member
+    /// whose role (or whose API key) may not: `403`.
+    pub fn require(&self, organization_id: &str, action: Action) -> Result<Role, ApiError> {
+        let role = self.role(organization_id).ok_or(ApiError::NotFound)?;
+        let by_key_refused = action.needs_login() && self.api_key_id.is_some();
+        if policy::allows(role, action) && !by_key_refused {
+            Ok(role)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// The ids of the organizations where the caller may do `action`.
+    pub fn organizations_allowing(&self, action: Action) -> Vec<String> {
+        self.memberships
+            .iter()
+            .filter(|m| self.may(&m.organization.id, action))
+            .map(|m| m.organization.id.clone())
+            .collect()
     }
 
     /// A stable name of the actor for the audit log.

@@ -17,6 +17,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Deserialize;
 use serde_json::json;
 use tapedeck_core::export::ImportLimits;
+use tapedeck_core::policy::Action;
 use tokio::sync::Semaphore;
 
 pub use import::{Imported, import_session_file};
@@ -201,9 +202,7 @@ pub async fn import_session(
         .await?
         .filter(|p| auth.can_read_org(&p.organization_id))
         .ok_or(ApiError::NotFound)?;
-    if !auth.can_manage_org(&project.organization_id) {
-        return Err(ApiError::Forbidden);
-    }
+    auth.require(&project.organization_id, Action::ImportRecording)?;
     let bytes = read_capped_body(&headers, body, ImportLimits::DEFAULT.max_file_bytes).await?;
     let size_bytes = bytes.len();
     let _permit = IMPORT_PERMITS
