@@ -1,6 +1,7 @@
 //! Tapedeck's pure domain: no I/O, no clocks, no async. Everything here is deterministic and
 //! unit-tested; the `api`, `store` and `server` crates call into it.
 
+pub mod accounts;
 pub mod api_keys;
 pub mod batch;
 pub mod chunks;
