@@ -160,7 +160,7 @@ function isErrorBody(value: unknown): value is { error: { code: string; message:
   );
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
     // Cookie-authenticated writes must be JSON (the server's CSRF rule).

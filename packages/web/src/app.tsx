@@ -3,9 +3,11 @@
 import { Link } from './components/Link.tsx';
 import { Notice } from './components/Notice.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
-import { ProjectSettingsPage } from './pages/ProjectSettingsPage.tsx';
+import { InvitePage } from './pages/InvitePage.tsx';
+import { ResetPasswordPage } from './pages/ResetPasswordPage.tsx';
 import { SessionPage } from './pages/SessionPage.tsx';
 import { SessionsPage } from './pages/SessionsPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
 import { UserPage } from './pages/UserPage.tsx';
 import { useLocation } from './router.ts';
@@ -25,8 +27,12 @@ export function App() {
       return <LoginPage />;
     case 'setup':
       return <SetupPage />;
-    case 'project-settings':
-      return <ProjectSettingsPage />;
+    case 'settings':
+      return <SettingsPage section={route.section} />;
+    case 'invite':
+      return <InvitePage />;
+    case 'reset-password':
+      return <ResetPasswordPage />;
     case 'not-found':
       return (
         <main class="auth">

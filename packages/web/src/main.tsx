@@ -9,6 +9,7 @@ import { matchRoute, sessionPath } from './routes.ts';
 import './styles.css';
 import './session-page.css';
 import './sessions-list.css';
+import './settings.css';
 
 replayHost.openSession = (id) => {
   const embed = new URLSearchParams(location.search).get('embed') === '1';

@@ -1,13 +1,19 @@
 //! The app's routes as data: matching a pathname, and validating redirect targets.
 //! Pure, so it is unit-tested without a browser.
 
+/** The parts of `/settings/…`, in the order of its left nav. */
+export const SETTINGS_SECTIONS = ['projects', 'members', 'api-keys', 'audit', 'account'] as const;
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+
 export type Route =
   | { name: 'sessions' }
   | { name: 'session'; id: string }
   | { name: 'user'; userId: string }
   | { name: 'login' }
   | { name: 'setup' }
-  | { name: 'project-settings' }
+  | { name: 'settings'; section: SettingsSection }
+  | { name: 'invite' }
+  | { name: 'reset-password' }
   | { name: 'not-found' };
 
 /** Returns the route for a pathname; a trailing slash is ignored. */
@@ -16,7 +22,12 @@ export function matchRoute(pathname: string): Route {
   if (path === '/' || path === '') return { name: 'sessions' };
   if (path === '/login') return { name: 'login' };
   if (path === '/setup') return { name: 'setup' };
-  if (path === '/settings' || path === '/settings/projects') return { name: 'project-settings' };
+  if (path === '/invite') return { name: 'invite' };
+  if (path === '/reset-password') return { name: 'reset-password' };
+  if (path === '/settings') return { name: 'settings', section: 'projects' };
+  const settings = /^\/settings\/([a-z-]+)$/.exec(path);
+  const section = SETTINGS_SECTIONS.find((s) => s === settings?.[1]);
+  if (section) return { name: 'settings', section };
   const session = /^\/sessions\/([^/]+)$/.exec(path);
   const sessionId = session ? decodeSegment(session[1]) : null;
   if (sessionId) return { name: 'session', id: sessionId };
@@ -25,6 +36,25 @@ export function matchRoute(pathname: string): Route {
   const userId = user ? decodeSegment(user[1], true) : null;
   if (userId) return { name: 'user', userId };
   return { name: 'not-found' };
+}
+
+/** Returns the path of a settings section, keeping the chosen organization (`?org=`) if given. */
+export function settingsPath(section: SettingsSection, organizationId?: string | null): string {
+  return `/settings/${section}${organizationId ? `?${new URLSearchParams({ org: organizationId })}` : ''}`;
+}
+
+/**
+ * Returns the one-time token of an `/invite#TOKEN` or `/reset-password#TOKEN` link: the hash
+ * keeps it out of server logs and Referer headers. Also accepts `#token=TOKEN`.
+ */
+export function tokenFromHash(hash: string): string {
+  const raw = hash.replace(/^#/, '').trim();
+  const value = raw.startsWith('token=') ? raw.slice('token='.length) : raw;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Decodes one path segment; null when empty, malformed, or (unless allowed) holding a slash. */

@@ -44,9 +44,10 @@ test('parseStartTime accepts non-negative milliseconds only', () => {
 });
 
 test('settings routes', () => {
-  assert.deepEqual(matchRoute('/settings/projects'), { name: 'project-settings' });
-  assert.deepEqual(matchRoute('/settings/projects/'), { name: 'project-settings' });
-  assert.deepEqual(matchRoute('/settings'), { name: 'project-settings' });
+  assert.deepEqual(matchRoute('/settings/projects'), { name: 'settings', section: 'projects' });
+  assert.deepEqual(matchRoute('/settings/projects/'), { name: 'settings', section: 'projects' });
+  assert.deepEqual(matchRoute('/settings'), { name: 'settings', section: 'projects' });
+  assert.deepEqual(matchRoute('/settings/members'), { name: 'settings', section: 'members' });
 });
 
 test('end-user pages: any id, slashes escaped', () => {

@@ -1,8 +1,8 @@
-//! One project's settings card: ingest key and snippet with copy buttons, then the privacy and
-//! recording settings form. Save sends only what changed; server errors point at their field.
+//! One project's settings card: primary ingest key and snippet with copy buttons, the project's
+//! ingest keys, then the privacy and recording settings form. Save sends only what changed; server errors point at their field.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, type PrivacyLevel, type Project, updateProjectSettings } from '../api.ts';
 import {
   FIELD_LABELS,
@@ -16,6 +16,8 @@ import {
   patchFromDraft,
   recorderSnippet,
 } from '../project-settings.ts';
+import { CopyButton } from './CopyButton.tsx';
+import { IngestKeysPanel } from './settings/IngestKeysPanel.tsx';
 
 /** The privacy levels of SPEC §5, each with its one-line meaning. */
 const PRIVACY_OPTIONS: { level: PrivacyLevel; title: string; text: string }[] = [
@@ -103,7 +105,7 @@ export function ProjectSettingsCard({ project: initial, organizationName }: { pr
       </header>
 
       <div class="settings-card__section">
-        <SettingRow label="Ingest key" help="Identifies the project to recorders. It is not a secret: it ships in your pages.">
+        <SettingRow label="Primary ingest key" help="Identifies the project to recorders. It is not a secret: it ships in your pages.">
           <div class="copy-line">
             <code class="copy-line__value mono">{project.ingest_key}</code>
             <CopyButton text={project.ingest_key} label="Copy key" />
@@ -118,6 +120,12 @@ export function ProjectSettingsCard({ project: initial, organizationName }: { pr
           </div>
         </SettingRow>
       </div>
+
+      <IngestKeysPanel
+        projectId={project.id}
+        canManage={project.can_manage}
+        onRotated={(key) => setProject((p) => ({ ...p, ingest_key: key.key }))}
+      />
 
       <form class="settings-card__form" onSubmit={onSubmit}>
         {readOnly && (
@@ -231,7 +239,7 @@ export function ProjectSettingsCard({ project: initial, organizationName }: { pr
   );
 }
 
-function SettingRow({
+export function SettingRow({
   id,
   label,
   help,
@@ -265,27 +273,5 @@ function SettingRow({
         )}
       </div>
     </div>
-  );
-}
-
-function CopyButton({ text, label }: { text: string; label: string }) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(timer);
-  }, [copied]);
-  const onClick = async (): Promise<void> => {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied(true);
-    } catch {
-      // Without clipboard access (plain http on another host) the text stays selectable.
-    }
-  };
-  return (
-    <button type="button" class="button copy-button" onClick={onClick} aria-label={label}>
-      {copied ? 'Copied' : 'Copy'}
-    </button>
   );
 }
