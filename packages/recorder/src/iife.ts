@@ -3,7 +3,7 @@
  * own script tag carries `data-project`, starts a recorder and keeps it as `Tapedeck.recorder`.
  */
 
-import { parsePrivacyLevel } from './config';
+import { type TapedeckOptions, parsePrivacyLevel } from './config';
 import { warn } from './environment';
 import { Recorder, init } from './recorder';
 
@@ -27,20 +27,36 @@ function ownScriptTag(): HTMLScriptElement | null {
   return document.querySelector<HTMLScriptElement>('script[src*="tapedeck.js"][data-project]');
 }
 
-function autoInit(api: TapedeckGlobal): void {
-  const script = ownScriptTag();
-  const projectKey = script?.getAttribute('data-project');
-  if (script === null || script === undefined || projectKey === null || projectKey === undefined || projectKey === '') {
-    return;
-  }
-  const privacyAttribute = script.getAttribute('data-privacy');
+/**
+ * Returns the `init` options a script tag asks for through its `data-*` attributes, or null
+ * without `data-project`. `data-require-consent` (any value) holds recording until
+ * `Tapedeck.recorder.setConsent(true)`.
+ */
+export function optionsFromScriptTag(
+  attribute: (name: string) => string | null,
+  scriptUrl: string,
+): TapedeckOptions | null {
+  const projectKey = attribute('data-project');
+  if (projectKey === null || projectKey === '') return null;
+  const privacyAttribute = attribute('data-privacy');
   // Without `data-privacy` the project's remote config (or the default, balanced) decides.
   const privacy = privacyAttribute === null ? undefined : parsePrivacyLevel(privacyAttribute);
   if (privacyAttribute !== null && privacy === undefined) {
     warn(`[tapedeck] unknown data-privacy "${privacyAttribute}"; using balanced`);
   }
-  const endpoint = script.getAttribute('data-endpoint') ?? new URL(script.src, location.href).origin;
-  api.recorder = api.init({ projectKey, endpoint, privacy: privacyAttribute === null ? undefined : (privacy ?? 'balanced') });
+  return {
+    projectKey,
+    endpoint: attribute('data-endpoint') ?? new URL(scriptUrl).origin,
+    privacy: privacyAttribute === null ? undefined : (privacy ?? 'balanced'),
+    requireConsent: attribute('data-require-consent') !== null,
+  };
+}
+
+function autoInit(api: TapedeckGlobal): void {
+  const script = ownScriptTag();
+  if (script === null) return;
+  const options = optionsFromScriptTag((name) => script.getAttribute(name), new URL(script.src, location.href).href);
+  if (options !== null) api.recorder = api.init(options);
 }
 
 (() => {
