@@ -2,11 +2,12 @@
 
 import { useState } from 'preact/hooks';
 import { logout } from '../api.ts';
-import { navigate } from '../router.ts';
+import { navigate, useLocation } from '../router.ts';
 import { Link } from './Link.tsx';
 
 export function TopBar({ email }: { email: string | null }) {
   const [busy, setBusy] = useState(false);
+  const inSettings = useLocation().pathname.startsWith('/settings');
   const onLogout = async (): Promise<void> => {
     setBusy(true);
     try {
@@ -23,10 +24,10 @@ export function TopBar({ email }: { email: string | null }) {
         Tapedeck
       </Link>
       <nav class="topbar__nav">
-        <Link href="/" class="topbar__link">
+        <Link href="/" class={inSettings ? 'topbar__link' : 'topbar__link topbar__link--active'}>
           Sessions
         </Link>
-        <Link href="/settings/projects" class="topbar__link">
+        <Link href="/settings/projects" class={inSettings ? 'topbar__link topbar__link--active' : 'topbar__link'}>
           Settings
         </Link>
       </nav>

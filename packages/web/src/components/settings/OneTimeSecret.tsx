@@ -30,8 +30,8 @@ export function OneTimeSecret({ title, value, copyLabel, children, onDone }: One
         <CopyButton text={value} label={copyLabel} />
       </div>
       <div class="one-time__foot">
-        <button type="button" class="button button--quiet" onClick={onDone}>
-          Done
+        <button type="button" class="button button--small" onClick={onDone}>
+          I have copied it
         </button>
       </div>
     </div>
