@@ -102,11 +102,36 @@ export function stepPasses(step, p99LimitMs = P99_BUDGET_MS) {
   return step.sent > 0 && step.errorCount === 0 && step.p99Ms < p99LimitMs;
 }
 
-/** The sustained rate: the highest offered rate of a passing step (the steps stop at the first failure), or 0. */
+/** Past this p99 a step over the budget ends the run even without errors: the target is queueing, not serving. */
+export const GIVE_UP_P99_MS = 1_000;
+
+/**
+ * Whether to try the next rate after `step`. A step within the budget goes on; one over it on
+ * latency alone goes on too while the target still keeps up (no errors, at least 90 % of the
+ * offered rate achieved, p99 under GIVE_UP_P99_MS), so the table shows where throughput ends and
+ * not only where the latency budget does; errors or saturation stop it.
+ */
+export function shouldContinue(step, p99LimitMs = P99_BUDGET_MS) {
+  if (stepPasses(step, p99LimitMs)) return true;
+  return step.errorCount === 0 && step.achievedPerS >= 0.9 * step.offeredPerS && step.p99Ms < GIVE_UP_P99_MS;
+}
+
+/**
+ * The sustained rate: the highest offered rate of a passing step whose every lower step passed
+ * too (a lucky step above a failed one does not count), or 0. `steps` are in rising order.
+ */
 export function sustainedRate(steps, p99LimitMs = P99_BUDGET_MS) {
   let best = 0;
-  for (const s of steps) if (stepPasses(s, p99LimitMs)) best = Math.max(best, s.offeredPerS);
+  for (const s of steps) {
+    if (!stepPasses(s, p99LimitMs)) break;
+    best = s.offeredPerS;
+  }
   return best;
+}
+
+/** The highest rate a target achieved in a step without errors, latency aside; 0 when none. */
+export function peakAchieved(steps) {
+  return steps.reduce((best, s) => (s.errorCount === 0 && Number.isFinite(s.achievedPerS) ? Math.max(best, s.achievedPerS) : best), 0);
 }
 
 /**

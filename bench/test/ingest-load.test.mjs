@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { bodyFor, MIN_COMPRESS_BYTES, prepareTemplate } from '../lib/batch-bodies.mjs';
 import { generateBatches } from '../lib/generate-session.mjs';
-import { cpuTicks, lostBatches, rateSteps, rssBytes, scheduleStep, startingBatch, stepPasses, summariseStep, sustainedRate } from '../lib/open-loop.mjs';
+import { cpuTicks, lostBatches, peakAchieved, rateSteps, rssBytes, scheduleStep, shouldContinue, startingBatch, stepPasses, summariseStep, sustainedRate } from '../lib/open-loop.mjs';
 
 test('rate steps start at start and multiply up to max inclusive', () => {
   assert.deepEqual(rateSteps({ start: 100, factor: 2, max: 800 }), [100, 200, 400, 800]);
@@ -82,6 +82,19 @@ test('a step passes with p99 under the budget and no errors; the sustained rate 
   assert.equal(sustainedRate([step(100, 5), step(200, 20), step(400, 80)]), 200);
   assert.equal(sustainedRate([step(100, 5), step(200, 20, 2)]), 100);
   assert.equal(sustainedRate([step(100, 60)]), 0);
+  // A step that passes above a failed one (noise) does not raise the sustained rate.
+  assert.equal(sustainedRate([step(100, 5), step(200, 70), step(400, 20)]), 100);
+});
+
+test('past the latency budget the steps go on while the target keeps up, and stop on errors or saturation', () => {
+  const step = (over) => ({ sent: 1000, offeredPerS: 100, achievedPerS: 99, p99Ms: 10, errorCount: 0, ...over });
+  assert.equal(shouldContinue(step()), true);
+  assert.equal(shouldContinue(step({ p99Ms: 300 })), true);
+  assert.equal(shouldContinue(step({ p99Ms: 300, errorCount: 1 })), false);
+  assert.equal(shouldContinue(step({ p99Ms: 300, achievedPerS: 85 })), false);
+  assert.equal(shouldContinue(step({ p99Ms: 1_000 })), false);
+  assert.equal(peakAchieved([step({ achievedPerS: 99 }), step({ achievedPerS: 180 }), step({ achievedPerS: 250, errorCount: 3 })]), 180);
+  assert.equal(peakAchieved([]), 0);
 });
 
 test('CPU ticks are utime + stime of /proc/PID/stat, even with spaces and parentheses in the name', () => {
