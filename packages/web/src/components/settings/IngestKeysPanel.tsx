@@ -190,7 +190,7 @@ function KeyRow({ ingestKey: key, now, canManage, onRateLimit, onRetire }: KeyRo
           <span>
             {rateLimitLabel(key.rate_limit_per_minute)}
             {canManage && state.kind !== 'retired' && (
-              <button type="button" class="button button--link" onClick={startEdit}>
+              <button type="button" class="button--link keys__edit" onClick={startEdit}>
                 Edit
               </button>
             )}
