@@ -59,10 +59,13 @@ clean:
 	$(CARGO) clean
 	rm -rf packages/*/dist e2e/artifacts
 
-## Benchmarks (bench/run.mjs) in real Chromium against a real server; writes docs/BENCHMARKS.md.
-## The server is the release build (what users run); the full run also measures PostgreSQL on a
-## throwaway cluster (scripts/with-postgres.sh), the quick one SQLite alone.
-bench bench-quick: build-js
+## Benchmarks (bench/run.mjs) in real Chromium against a real server. The full run writes
+## docs/BENCHMARKS.md and also measures PostgreSQL on a throwaway cluster (scripts/with-postgres.sh);
+## the quick one (under 5 minutes, SQLite alone) writes bench/results/BENCHMARKS-quick.md.
+## The server is the release build (what users run), built first; `make bench-quick
+## TAPEDECK_BIN=path/to/tapedeck` benchmarks that binary instead and builds nothing (the recorder's
+## packages/recorder/dist must exist).
+bench bench-quick: deps
 	bash scripts/ensure-chromium.sh
-	$(CARGO) build --release --locked -p tapedeck
-	TAPEDECK_BIN=$(CURDIR)/target/release/tapedeck $(if $(filter bench,$@),bash scripts/with-postgres.sh) node bench/run.mjs $(if $(filter bench-quick,$@),--quick)
+	$(if $(TAPEDECK_BIN),,$(NPM) run build && $(CARGO) build --release --locked -p tapedeck)
+	TAPEDECK_BIN=$(or $(TAPEDECK_BIN),$(CURDIR)/target/release/tapedeck) $(if $(filter bench,$@),bash scripts/with-postgres.sh) node bench/run.mjs $(if $(filter bench-quick,$@),--quick)

@@ -18,7 +18,7 @@ import { generateBatches } from './lib/generate-session.mjs';
 import { fmt, machine, option, sleep, spliceSection } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-export const FOOTPRINT_PLANS = { quick: { loadSeconds: 10, senders: 16 }, full: { loadSeconds: 30, senders: 16 } };
+export const FOOTPRINT_PLANS = { quick: { loadSeconds: 5, senders: 16 }, full: { loadSeconds: 30, senders: 16 } };
 
 /** The resident and peak resident set of process `pid`, in bytes. */
 function memoryOf(pid) {

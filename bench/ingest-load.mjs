@@ -316,7 +316,10 @@ export function renderIngest(p) {
   const m = p.machine;
   const plan = p.plan;
   L.push(`Measured by \`bench/ingest-load.mjs\` (${p.command}, ${p.date}; ${m.model}, ${m.cores} cores; server \`${p.binary}\`${/release|tapedeck-bench/.test(p.binary) ? ', release build' : ', a debug build'}).`);
-  if (p.quick) L.push('', `> Quick run: steps of ${plan.stepSeconds} s from ${plan.rates.start}/s (full: 15 s from 100/s); the p99 of a short step rests on few requests.`);
+  if (p.quick) {
+    const full = INGEST_PLANS.full;
+    L.push('', `> Quick run: steps of ${plan.stepSeconds} s from ${plan.rates.start}/s, ×${plan.rates.factor} (full: ${full.stepSeconds} s from ${full.rates.start}/s, ×${full.rates.factor}); the p99 of a short step rests on few requests.`);
+  }
   L.push('');
   L.push(`Open loop on loopback: ${plan.recorders.toLocaleString('en')} simulated recorders, each with its own session id, each replaying one of`);
   L.push(`${p.templates.length} generated 10-minute sessions (\`bench/lib/generate-session.mjs\`, steady and heavy alternately; the first batch holds`);

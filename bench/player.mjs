@@ -33,7 +33,8 @@ import { fmt, machine, option, quantile, sleep, spliceSection, withTimeout } fro
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const PLAYER_PLANS = {
-  quick: { sessions: [{ profile: 'heavy', minutes: 60, seed: 2 }, { profile: 'heavy', minutes: 120, seed: 3 }], randomSeeks: 20, frameSeconds: 5, compactionWaitMs: 180_000 },
+  // One 1-hour session, fewer seeks and shorter frame runs: make bench-quick has 5 minutes for everything.
+  quick: { sessions: [{ profile: 'heavy', minutes: 60, seed: 2 }], randomSeeks: 8, frameSeconds: 3, compactionWaitMs: 180_000 },
   full: {
     sessions: [
       { profile: 'heavy', minutes: 60, seed: 2 }, { profile: 'heavy', minutes: 120, seed: 3 },
@@ -316,7 +317,7 @@ export function renderPlayer(p) {
   L.push('by up to 2× in seeks and first frames, and both arms show long frames in runs where it is busy. Compare the arms within');
   L.push('a run; the load averages say how busy it was. The seek and first-frame times are mostly rrweb rebuilding the page from');
   L.push('the keyframe before the target (the raw arm\'s seeks are nothing else); the fetch part is in brackets.');
-  if (p.quick) L.push('', '> Quick run (`bench-quick`): one run per arm; figures are indicative only.');
+  if (p.quick) L.push('', `> Quick run (\`bench-quick\`): ${p.plan.sessions.length} session (full: 4), ${p.plan.randomSeeks} random seeks (full: 20), ${p.plan.frameSeconds} s of frames (full: 15 s), one run per arm; figures are indicative only.`);
   L.push('"fetch" is the part spent waiting for event ranges (Tapedeck) or the whole window (raw rrweb), JSON parse included.');
   L.push('', '| session | arm | first frame at 0 (fetch) | at 50 % (fetch) | seek p50 (fetch p50) | p95 | max | 10 % | 50 % | 90 % | 100 % | 1×: frame p95 / max, > 50 ms | 8×: frame p95 / max, > 50 ms | heap after load | after seeks |');
   L.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');

@@ -4,6 +4,7 @@ import { INTERVALS_MS } from './checkout.mjs';
 import { renderPlayer } from './player.mjs';
 import { renderSessionList } from './session-list.mjs';
 import { renderFootprint } from './footprint.mjs';
+import { renderIngest } from './ingest-load.mjs';
 
 const CPU_VS_RRWEB_MAX = 1.1;
 const CPU_OVER_NONE_MAX = 0.03;
@@ -31,7 +32,7 @@ export function renderReport(r) {
   L.push(`| browser | headless Chromium ${r.chromium} (playwright-core), ${m.node} |`);
   L.push(`| recorder | \`packages/recorder/dist/tapedeck.js\` built ${r.sdk.builtAt}, ${fmt.kb(r.sdk.bytes)} (${fmt.kb(r.sdk.gzip)} gzipped); rrweb 2.1.6 |`);
   L.push(`| plan | ${r.plan.runs} rounds × ${r.plan.pages.length} pages × 3 arms, ${r.plan.durationMs / 1000} s scripted interaction per run; checkout segments of ${r.plan.segmentMs / 1000} s, median of ${r.plan.seeks} seeks |`);
-  if (r.quick) L.push('', '> Quick run (`bench-quick`): fewer pages, rounds and seconds than `make bench`; medians of 3 runs are indicative only.');
+  if (r.quick) L.push('', `> Quick run (\`bench-quick\`): pages ${r.plan.pages.join(', ')} (full: all ${Object.keys(r.pages).length}), ${r.plan.runs} rounds of ${r.plan.durationMs / 1000} s (full: 5 of 10 s), checkout on ${r.plan.checkoutPages.join(', ')} with ${r.plan.segmentMs / 1000} s segments; medians of ${r.plan.runs} runs are indicative only.`);
   L.push('', '## Recorder overhead — method', '');
   L.push('Each page runs a fixed scripted user (`bench/interactions.mjs`: one step every 250–400 ms, so every arm gets the');
   L.push('same work in the same time) in a fresh browser context, under three arms, interleaved and rotated every round:');
@@ -139,10 +140,7 @@ export function renderReport(r) {
   L.push('', renderPlayer(r.player));
   L.push('', renderSessionList(r.sessionList));
   L.push('', renderFootprint(r.footprint));
-  L.push('', '## Not measured yet', '');
-  L.push('Issue 9 also asks for ingest throughput (open-loop, 10,000 recorders, beside a do-nothing sink, with a check that');
-  L.push('every acknowledged batch is stored). `bench/` does not measure it yet; its budget is unchecked (the footprint run above');
-  L.push('reports the batches/s one closed-loop load reached, not the budget\'s p99).');
+  L.push('', renderIngest(r.ingest));
   return L.join('\n') + '\n';
 }
 
@@ -236,7 +234,7 @@ export function renderStorage(s) {
   L.push(`## Stored size — budgets < ${STORED_HEAVY_MAX / 1024} KB per recorded minute on heavy pages, < ${STORED_STEADY_MAX / 1024} KB/min steady state`, '');
   L.push(`Measured ${s.date} by \`${s.command}\` (${s.durationS.toFixed(0)} s) on ${m.model}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB,`);
   L.push(`Node ${m.node}; server \`${s.binary}\` ${s.debugBuild ? '(a **debug** build: its times are pessimistic; sizes do not depend on the build)' : '(release build)'}; zstd CLI ${s.zstd ?? 'missing'}.`);
-  if (s.quick) L.push('', `> Quick run: the page sessions last ${s.plan.pageMinutes} minutes (their first full snapshot weighs more per minute than in \`make bench\`), one whole-session fetch, no dictionary trial.`);
+  if (s.quick) L.push('', `> Quick run: ${s.plan.sessions.length} long session(s) (full: 4), ${s.plan.randomSeeks} random seeks (full: 20), the page sessions last ${s.plan.pageMinutes} minutes (their first full snapshot weighs more per minute than in \`make bench\`), one whole-session fetch, no dictionary trial.`);
   L.push('');
   L.push('Sessions come from `bench/lib/generate-session.mjs` (deterministic, seeded; its header comment lists what they hold):');
   L.push('**steady** is a shopper reading and filling forms with idle stretches, **heavy** a busy back-office user on live');
