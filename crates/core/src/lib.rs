@@ -3,8 +3,10 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod audit;
 pub mod batch;
 pub mod chunks;
+pub mod client_ip;
 pub mod export;
 pub mod facts;
 pub mod field_error;

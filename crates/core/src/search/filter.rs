@@ -345,8 +345,8 @@ fn query_words(param: &str, v: &str) -> Result<Vec<String>, QueryError> {
     Ok(out)
 }
 
-/// RFC 3339, or milliseconds since the epoch.
-fn time_ms(param: &str, v: &str) -> Result<i64, QueryError> {
+/// RFC 3339, or milliseconds since the epoch (the audit log's `from`/`to` too).
+pub(crate) fn time_ms(param: &str, v: &str) -> Result<i64, QueryError> {
     if let Ok(ms) = v.parse::<i64>()
         && (0..=253_402_300_799_999).contains(&ms)
     {

@@ -13,6 +13,7 @@ mod filter;
 mod tests;
 
 pub use batch::{BatchSearch, batch_search, label_words};
+pub(crate) use filter::time_ms;
 pub use filter::{
     ListRequest, QueryError, SessionCursor, SessionFilter, SessionSort, SortOrder, StatusFilter,
     TagFilter, parse_list_query,
