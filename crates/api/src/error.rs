@@ -27,6 +27,12 @@ pub enum ApiError {
     UnknownProject,
     #[error("this origin may not send recordings to the project")]
     OriginNotAllowed,
+    /// The ingest key sent more than its rate limit; `Retry-After` says when to send again.
+    #[error("too many requests with this ingest key; retry in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    /// A project's primary ingest key cannot be retired: rotate first.
+    #[error("the primary ingest key cannot be retired; rotate the key first")]
+    PrimaryKey,
     #[error("{0}")]
     BatchTooLarge(String),
     #[error("unsupported content encoding {0:?}; use gzip, zstd or none")]
@@ -74,6 +80,8 @@ impl ApiError {
             ApiError::InvalidRequest(_) => "invalid_request",
             ApiError::UnknownProject => "unknown_project",
             ApiError::OriginNotAllowed => "origin_not_allowed",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::PrimaryKey => "primary_key",
             ApiError::BatchTooLarge(_) => "batch_too_large",
             ApiError::UnsupportedEncoding(_) => "unsupported_encoding",
             ApiError::InvalidCredentials => "invalid_credentials",
@@ -117,6 +125,8 @@ impl ApiError {
             }
             ApiError::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::StorageUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::PrimaryKey => StatusCode::CONFLICT,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -133,6 +143,11 @@ impl IntoResponse for ApiError {
             body["error"]["param"] = serde_json::Value::String(e.param.clone());
         }
         let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::RateLimited { retry_after_secs } = &self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
         if matches!(self, ApiError::InvalidApiKey) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

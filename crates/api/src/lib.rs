@@ -11,6 +11,8 @@ mod error;
 pub mod export;
 mod health;
 mod ingest;
+mod ingest_keys;
+mod invitations;
 mod json_array;
 mod json_body;
 mod notes;
@@ -30,7 +32,10 @@ pub use auth::password::{hash_password, password_problem};
 pub use error::ApiError;
 pub use routes::router;
 pub use security_headers::{DEFAULT_EMBED_FRAME_ANCESTORS, check_frame_ancestors};
-pub use state::{ApiConfig, AppState, Clock, MAX_CONCURRENT_DECODES, SystemClock};
+pub use state::{
+    ApiConfig, AppState, Clock, DEFAULT_INGEST_RATE_LIMIT_PER_MINUTE, MAX_CONCURRENT_DECODES,
+    SystemClock,
+};
 
 /// The name of the instance setting holding the project the `/demo` page records into.
 pub const DEMO_PROJECT_SETTING: &str = "demo_project_id";

@@ -1,22 +1,26 @@
 //! Projects of the user's organizations and their privacy and recording settings:
-//! `GET /api/v1/projects`, `GET /api/v1/projects/{id}`, `PATCH /api/v1/projects/{id}/settings`.
-//! Any member reads; changing settings needs `Action::ManageProjects`. A project of
-//! another organization answers 404, as if it did not exist.
+//! `GET /api/v1/projects`, `POST /api/v1/projects`, `GET /api/v1/projects/{id}`,
+//! `PATCH /api/v1/projects/{id}/settings`. Any member reads; creating a project and changing
+//! settings need `Action::ManageProjects` and are audited (`project.create`,
+//! `project.settings`). A project of another organization answers 404, as if it did not exist.
+//! Its ingest keys are `ingest_keys.rs`.
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
+use tapedeck_core::ingest_keys::{KEY_PREFIX, KEY_RANDOM_BYTES, check_new_project};
 use tapedeck_core::policy::Action;
 use tapedeck_core::project_settings::{ProjectSettings, ProjectSettingsPatch};
-use tapedeck_store::Project;
+use tapedeck_store::{DEFAULT_REGION, NewProject, Project};
 
+use crate::audit::{self, AuditAction};
 use crate::auth::session::{AuthUser, require_same_origin};
 use crate::error::ApiError;
 use crate::json_body::JsonBody;
+use crate::new_secret;
 use crate::state::AppState;
 
-/// Returns the user's role in the organization, if they belong to it.
 /// A project as the API answers it: `settings` holds what recorders receive, `can_manage`
 /// tells the web app whether to offer editing.
 fn project_json(auth: &AuthUser, project: &Project, settings: &ProjectSettings) -> Value {
@@ -32,7 +36,7 @@ fn project_json(auth: &AuthUser, project: &Project, settings: &ProjectSettings) 
 }
 
 /// Returns the project when the user may read it; 404 otherwise.
-async fn readable_project(
+pub(crate) async fn readable_project(
     state: &AppState,
     auth: &AuthUser,
     id: &str,
@@ -55,6 +59,50 @@ pub async fn list_projects(
         .map(|p| project_json(&auth, &p.project, &p.settings))
         .collect();
     Ok(Json(json!({ "projects": projects })))
+}
+
+/// Creates a project in the default storage region, accepting every origin, with default
+/// settings and a new primary ingest key. (A project pinned to another region is made with
+/// `tapedeck admin create-project --region`: regions are the operator's.)
+pub async fn create_project(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    require_same_origin(&headers)?;
+    let request = check_new_project(&body).map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
+    auth.require(&request.organization_id, Action::ManageProjects)?;
+    let new = NewProject {
+        organization_id: request.organization_id,
+        name: request.name,
+        ingest_key: format!("{KEY_PREFIX}{}", new_secret(KEY_RANDOM_BYTES)),
+        allowed_origins: Vec::new(),
+        region: DEFAULT_REGION.into(),
+    };
+    let project = state.meta.create_project(&new, state.now_ms()).await?;
+    audit::record(
+        &state,
+        &headers,
+        AuditAction {
+            organization_id: &project.organization_id,
+            actor: auth.actor(),
+            action: "project.create",
+            target: format!("project:{}", project.id),
+            details: json!({ "name": project.name, "region": project.region }),
+        },
+    )
+    .await?;
+    tracing::info!(project.id = %project.id, user.id = %auth.user.id, "project created");
+    let settings = state
+        .meta
+        .project_settings(&project.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(project_json(&auth, &project, &settings)),
+    ))
 }
 
 pub async fn get_project(
@@ -86,10 +134,24 @@ pub async fn update_project_settings(
         .meta
         .update_project_settings(&project.id, &patch)
         .await?;
+    // The names of the changed fields, not their values: enough to tell who changed what
+    // (values such as selectors can be long; the settings themselves show the current state).
     let fields: Vec<&str> = body
         .as_object()
         .map(|o| o.keys().map(String::as_str).collect())
         .unwrap_or_default();
+    audit::record(
+        &state,
+        &headers,
+        AuditAction {
+            organization_id: &project.organization_id,
+            actor: auth.actor(),
+            action: "project.settings",
+            target: format!("project:{}", project.id),
+            details: json!({ "fields": fields }),
+        },
+    )
+    .await?;
     tracing::info!(
         project.id = %project.id,
         user.id = %auth.user.id,

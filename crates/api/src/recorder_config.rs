@@ -18,7 +18,7 @@ pub async fn recorder_config(
     headers: HeaderMap,
 ) -> Response {
     let answer = async {
-        let project = project_of(&state, &headers, &query).await?;
+        let project = project_of(&state, &headers, &query).await?.project;
         let origin = headers
             .get(axum::http::header::ORIGIN)
             .and_then(|v| v.to_str().ok());

@@ -5,6 +5,7 @@ use axum::routing::{delete, get, patch, post, put};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::ingest_keys;
 use crate::state::AppState;
 use crate::{
     api_keys, assets, auth, end_user_data, erasure, export, health, ingest, notes, projects,
@@ -34,11 +35,26 @@ pub fn router(state: AppState) -> Router {
             get(api_keys::list_api_keys).post(api_keys::create_api_key),
         )
         .route("/api/v1/api-keys/{id}", delete(api_keys::revoke_api_key))
-        .route("/api/v1/projects", get(projects::list_projects))
+        .route(
+            "/api/v1/projects",
+            get(projects::list_projects).post(projects::create_project),
+        )
         .route("/api/v1/projects/{id}", get(projects::get_project))
         .route(
             "/api/v1/projects/{id}/settings",
             patch(projects::update_project_settings),
+        )
+        .route(
+            "/api/v1/projects/{id}/ingest-keys",
+            get(ingest_keys::list_ingest_keys),
+        )
+        .route(
+            "/api/v1/projects/{id}/ingest-keys/rotate",
+            post(ingest_keys::rotate_ingest_key),
+        )
+        .route(
+            "/api/v1/projects/{id}/ingest-keys/{key_id}",
+            patch(ingest_keys::update_ingest_key).delete(ingest_keys::retire_ingest_key),
         )
         .route("/api/v1/sessions", get(session_list::list_sessions))
         .route(

@@ -6,6 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tapedeck_store::{MetaStore, RecordingStore};
 use tokio::sync::Semaphore;
 
+use crate::ingest::rate_limit::IngestRateLimiter;
+
 /// How many ingest bodies may be decoded at once. Each may grow to the decoded-size cap, so this
 /// bounds ingest's decode memory at `MAX_CONCURRENT_DECODES × MAX_BATCH_DECODED_BYTES` however
 /// many requests (or compression bombs) arrive together; the rest wait their turn.
@@ -23,7 +25,16 @@ pub struct ApiConfig {
     /// Who may frame `?embed=1` pages: a checked CSP source list
     /// (`security_headers::check_frame_ancestors`).
     pub embed_frame_ancestors: String,
+    /// Ingest requests a minute one ingest key may make on this server process, unless the key
+    /// has its own limit (`DEFAULT_INGEST_RATE_LIMIT_PER_MINUTE`).
+    pub ingest_rate_limit_per_minute: u32,
 }
+
+/// The default per-key ingest limit: 200 batches a second. A recorder sends a batch every 3 s
+/// at most while the page changes, so this lets about 600 pages record at full pace through
+/// one key on one node — far above a typical site, while a leaked key used as a firehose is
+/// held to a rate the server shrugs off. Big sites raise it (config or per key).
+pub const DEFAULT_INGEST_RATE_LIMIT_PER_MINUTE: u32 = 12_000;
 
 impl Default for ApiConfig {
     fn default() -> Self {
@@ -32,6 +43,7 @@ impl Default for ApiConfig {
             login_ttl: Duration::from_secs(14 * 24 * 3600),
             served_over_tls: false,
             embed_frame_ancestors: crate::security_headers::DEFAULT_EMBED_FRAME_ANCESTORS.into(),
+            ingest_rate_limit_per_minute: DEFAULT_INGEST_RATE_LIMIT_PER_MINUTE,
         }
     }
 }
@@ -63,6 +75,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Permits for decoding ingest bodies (see `MAX_CONCURRENT_DECODES`).
     pub decode_permits: Arc<Semaphore>,
+    /// Per-key ingest rate limits of this process (`ingest::rate_limit`).
+    pub(crate) ingest_limiter: Arc<IngestRateLimiter>,
 }
 
 impl AppState {
@@ -73,6 +87,7 @@ impl AppState {
             config: Arc::new(config),
             clock: Arc::new(SystemClock),
             decode_permits: Arc::new(Semaphore::new(MAX_CONCURRENT_DECODES)),
+            ingest_limiter: Arc::new(IngestRateLimiter::default()),
         }
     }
 

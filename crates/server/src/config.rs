@@ -50,6 +50,9 @@ pub struct ConfigLayer {
     /// Who may frame `?embed=1` replay pages: a CSP source list [default: 'self']
     #[arg(long, global = true)]
     pub embed_frame_ancestors: Option<String>,
+    /// Ingest requests a minute one ingest key may make on this node, unless the key has its own limit [default: 12000]
+    #[arg(long, global = true)]
+    pub ingest_rate_limit_per_minute: Option<u32>,
     /// Access key id for s3:// blob stores [default: AWS_ACCESS_KEY_ID]
     #[arg(long, global = true)]
     pub s3_access_key_id: Option<String>,
@@ -87,6 +90,12 @@ impl ConfigLayer {
             tls_cert: get("TAPEDECK_TLS_CERT").map(PathBuf::from),
             tls_key: get("TAPEDECK_TLS_KEY").map(PathBuf::from),
             embed_frame_ancestors: get("TAPEDECK_EMBED_FRAME_ANCESTORS"),
+            ingest_rate_limit_per_minute: get("TAPEDECK_INGEST_RATE_LIMIT_PER_MINUTE")
+                .map(|v| {
+                    v.parse()
+                        .context("TAPEDECK_INGEST_RATE_LIMIT_PER_MINUTE must be a whole number")
+                })
+                .transpose()?,
             s3_access_key_id: get("TAPEDECK_S3_ACCESS_KEY_ID"),
             s3_secret_access_key: get("TAPEDECK_S3_SECRET_ACCESS_KEY").map(Secret),
             s3_session_token: get("TAPEDECK_S3_SESSION_TOKEN").map(Secret),
@@ -129,6 +138,9 @@ impl ConfigLayer {
             tls_cert: self.tls_cert.or(lower.tls_cert),
             tls_key: self.tls_key.or(lower.tls_key),
             embed_frame_ancestors: self.embed_frame_ancestors.or(lower.embed_frame_ancestors),
+            ingest_rate_limit_per_minute: self
+                .ingest_rate_limit_per_minute
+                .or(lower.ingest_rate_limit_per_minute),
             s3_access_key_id: self.s3_access_key_id.or(lower.s3_access_key_id),
             s3_secret_access_key: self.s3_secret_access_key.or(lower.s3_secret_access_key),
             s3_session_token: self.s3_session_token.or(lower.s3_session_token),
@@ -153,6 +165,8 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     /// Who may frame `?embed=1` pages (a checked CSP source list).
     pub embed_frame_ancestors: String,
+    /// The default per-key ingest rate limit of this node (requests a minute).
+    pub ingest_rate_limit_per_minute: u32,
     /// Credentials for `s3://` blob stores (every region that names none of its own).
     pub s3_credentials: Option<S3Credentials>,
     /// The named storage regions beside `default` (which is `blob_store`).
@@ -247,6 +261,12 @@ fn resolve(mut layer: ConfigLayer) -> anyhow::Result<Config> {
             .unwrap_or(tapedeck_api::DEFAULT_EMBED_FRAME_ANCESTORS),
     )
     .map_err(anyhow::Error::msg)?;
+    let ingest_rate_limit_per_minute = layer
+        .ingest_rate_limit_per_minute
+        .unwrap_or(tapedeck_api::DEFAULT_INGEST_RATE_LIMIT_PER_MINUTE);
+    if !(1..=1_000_000).contains(&ingest_rate_limit_per_minute) {
+        anyhow::bail!("ingest_rate_limit_per_minute must be from 1 to 1000000");
+    }
     let scheme = if tls.is_some() { "https" } else { "http" };
     let public_url = layer
         .public_url
@@ -263,6 +283,7 @@ fn resolve(mut layer: ConfigLayer) -> anyhow::Result<Config> {
         session_idle_secs: layer.session_idle_secs.unwrap_or(300),
         tls,
         embed_frame_ancestors,
+        ingest_rate_limit_per_minute,
         s3_credentials,
         regions,
     })
@@ -317,6 +338,12 @@ data_dir = "./tapedeck-data"
 
 # Seconds without a new batch after which a session is no longer shown as live.
 session_idle_secs = 300
+
+# Ingest requests a minute one ingest key may make on this node (a token bucket: a minute's
+# allowance may come as a burst). Over it, ingest answers 429 rate_limited with Retry-After and
+# the recorder sends the batch again later. 12000 lets ~600 pages record at full pace (a batch
+# every 3 s) through one key; a key can have its own limit (web app, PATCH …/ingest-keys/{id}).
+ingest_rate_limit_per_minute = 12000
 
 # Named storage regions (data residency), beside "default" = blob_store. A project is pinned to
 # one at creation (`tapedeck admin create-project --region eu`) and its recordings never leave
@@ -385,6 +412,21 @@ mod tests {
             ..Default::default()
         };
         assert!(resolve(half).is_err());
+    }
+
+    #[test]
+    fn ingest_rate_limit_defaults_generous_and_is_bounded() {
+        let config = resolve(ConfigLayer::default()).unwrap();
+        assert_eq!(config.ingest_rate_limit_per_minute, 12_000);
+        let file: ConfigLayer = toml::from_str("ingest_rate_limit_per_minute = 60").unwrap();
+        assert_eq!(resolve(file).unwrap().ingest_rate_limit_per_minute, 60);
+        for bad in [0, 1_000_001] {
+            let layer = ConfigLayer {
+                ingest_rate_limit_per_minute: Some(bad),
+                ..Default::default()
+            };
+            assert!(resolve(layer).is_err(), "{bad} accepted");
+        }
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         public_url: config.public_url.clone(),
         served_over_tls: config.tls.is_some(),
         embed_frame_ancestors: config.embed_frame_ancestors.clone(),
+        ingest_rate_limit_per_minute: config.ingest_rate_limit_per_minute,
         ..ApiConfig::default()
     };
     // Load the certificate before listening, so a bad file fails the start, not a request.

@@ -9,6 +9,8 @@ mod blob;
 mod compaction_meta;
 pub mod erase;
 mod error;
+mod ingest_keys;
+mod members;
 mod meta;
 mod postgres;
 mod recording_store;
@@ -27,6 +29,8 @@ pub use blob::{
 };
 pub use compaction_meta::*;
 pub use error::StoreError;
+pub use ingest_keys::{IngestKey, LiveIngestKey, NewIngestKey, RetireOutcome};
+pub use members::*;
 pub use meta::*;
 pub use postgres::PgMetaStore;
 pub use recording_store::{BlobOwner, RecordingStore};

@@ -12,6 +12,7 @@ use crate::StoreError;
 use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdate};
 use crate::api_keys::{ApiKey, NewApiKey};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
+use crate::ingest_keys::{IngestKey, LiveIngestKey, NewIngestKey, RetireOutcome};
 use crate::session_search::SessionListItem;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -202,9 +203,40 @@ pub trait MetaStore: Send + Sync {
     async fn create_organization(&self, name: &str, now_ms: i64) -> Result<Organization>;
     async fn organization_by_name(&self, name: &str) -> Result<Option<Organization>>;
     async fn count_organizations(&self) -> Result<i64>;
+    /// Creates a project with `ingest_key` as its first (primary) ingest key; `Conflict` when
+    /// the organization has a project of that name.
     async fn create_project(&self, project: &NewProject, now_ms: i64) -> Result<Project>;
     async fn project_by_id(&self, id: &str) -> Result<Option<Project>>;
-    async fn project_by_ingest_key(&self, key: &str) -> Result<Option<Project>>;
+    /// The ingest key `key` with its project, when the key is live at `now_ms` (not retired, or
+    /// retiring later).
+    async fn project_by_ingest_key(&self, key: &str, now_ms: i64) -> Result<Option<LiveIngestKey>>;
+    /// A project's ingest keys, retired ones too, newest first.
+    async fn ingest_keys(&self, project_id: &str) -> Result<Vec<IngestKey>>;
+    /// Makes `new` the project's primary key in one transaction: every other key still live at
+    /// `retire_at_ms` retires then (a key retiring sooner keeps its time). The new key takes the
+    /// old primary's rate limit. `NotFound` when there is no such project.
+    async fn rotate_ingest_key(
+        &self,
+        project_id: &str,
+        new: &NewIngestKey,
+        retire_at_ms: i64,
+    ) -> Result<IngestKey>;
+    /// Sets a key's own rate limit (`None`: the server's default); `NotFound` when the project
+    /// has no such key.
+    async fn set_ingest_key_rate_limit(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        rate_limit_per_minute: Option<u32>,
+    ) -> Result<IngestKey>;
+    /// Retires a key at `now_ms`; the primary key is refused. `NotFound` when the project has no
+    /// such key.
+    async fn retire_ingest_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        now_ms: i64,
+    ) -> Result<RetireOutcome>;
     /// The projects of these organizations with their settings, by organization id then name.
     async fn list_projects(&self, organization_ids: &[String]) -> Result<Vec<ProjectWithSettings>>;
     /// A project's settings; `None` when there is no such project.

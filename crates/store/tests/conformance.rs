@@ -13,6 +13,8 @@ mod compaction;
 mod engines;
 #[path = "conformance/erasure.rs"]
 mod erasure;
+#[path = "conformance/ingest_keys.rs"]
+mod ingest_keys;
 #[path = "conformance/keys_audit.rs"]
 mod keys_audit;
 #[path = "conformance/links.rs"]
@@ -48,6 +50,11 @@ use engines::{
     nul_characters_from_the_recorder_do_not_fail_a_batch, text_orders_bytewise,
 };
 use erasure::retention_and_erasure_find_and_delete_sessions;
+use ingest_keys::{
+    a_new_project_has_one_primary_key_and_names_are_unique,
+    keys_retire_now_except_the_primary_and_limits_are_per_key,
+    rotation_keeps_old_keys_live_through_the_grace_only,
+};
 use keys_audit::{
     audit_log_pages_newest_first_per_organization,
     data_keys_are_one_per_organization_and_rewrapped_in_place,
@@ -148,11 +155,15 @@ async fn projects_and_settings(f: Fixture) {
     let store = f.store.as_ref();
     let p = project(store, "Org", "tdp_1").await;
     assert_eq!(
-        store.project_by_ingest_key("tdp_1").await.unwrap(),
+        store
+            .project_by_ingest_key("tdp_1", 1)
+            .await
+            .unwrap()
+            .map(|live| live.project),
         Some(p.clone())
     );
     assert_eq!(store.project_by_id(&p.id).await.unwrap(), Some(p.clone()));
-    assert_eq!(store.project_by_ingest_key("nope").await.unwrap(), None);
+    assert_eq!(store.project_by_ingest_key("nope", 1).await.unwrap(), None);
     assert_eq!(store.count_organizations().await.unwrap(), 1);
     assert_eq!(store.get_setting("k").await.unwrap(), None);
     store.set_setting("k", "a").await.unwrap();
@@ -203,10 +214,11 @@ async fn project_settings_default_update_partially_and_list_by_organization(f: F
     );
     assert_eq!(
         store
-            .project_by_ingest_key("tdp_1")
+            .project_by_ingest_key("tdp_1", 1)
             .await
             .unwrap()
             .unwrap()
+            .project
             .allowed_origins,
         ["https://b.test"],
         "ingest sees the new origins"
@@ -491,6 +503,9 @@ macro_rules! conformance_suite {
             use super::*;
             conformance_suite!(@cases $open;
                 projects_and_settings,
+                a_new_project_has_one_primary_key_and_names_are_unique,
+                rotation_keeps_old_keys_live_through_the_grace_only,
+                keys_retire_now_except_the_primary_and_limits_are_per_key,
                 project_settings_default_update_partially_and_list_by_organization,
                 users_logins_and_setup_tokens,
                 segments_are_idempotent_and_fold_into_the_session,

@@ -4,6 +4,7 @@
 
 pub mod cors;
 mod decode;
+pub mod rate_limit;
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -18,7 +19,9 @@ use tapedeck_core::limits::{MAX_BATCH_COMPRESSED_BYTES, MAX_BATCH_DECODED_BYTES}
 use tapedeck_core::scrub::{scrub_events, scrub_text};
 use tapedeck_core::timeline::sealing::seal_entries;
 use tapedeck_core::{BatchFacts, IngestBatch, extract_facts, parse_batch};
-use tapedeck_store::{BlobOwner, JOB_COMPACT, NewSegment, Project, SegmentOutcome, StoreError};
+use tapedeck_store::{
+    BlobOwner, JOB_COMPACT, LiveIngestKey, NewSegment, Project, SegmentOutcome, StoreError,
+};
 
 use crate::error::ApiError;
 use crate::json_array::push_joined;
@@ -36,12 +39,13 @@ pub struct ProjectQuery {
     pub project: Option<String>,
 }
 
-/// Finds the project of a recorder request by its ingest key (header, or `?project=`).
+/// Finds the live ingest key of a recorder request (header, or `?project=`) with its project.
+/// A retired key is as unknown as one that never existed.
 pub async fn project_of(
     state: &AppState,
     headers: &HeaderMap,
     query: &ProjectQuery,
-) -> Result<Project, ApiError> {
+) -> Result<LiveIngestKey, ApiError> {
     let key = headers
         .get(PROJECT_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -50,7 +54,7 @@ pub async fn project_of(
         .ok_or(ApiError::UnknownProject)?;
     state
         .meta
-        .project_by_ingest_key(key)
+        .project_by_ingest_key(key, state.now_ms())
         .await?
         .ok_or(ApiError::UnknownProject)
 }
@@ -74,11 +78,22 @@ async fn ingest_batch(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<&'static str, ApiError> {
-    let project = project_of(state, headers, query).await?;
+    let LiveIngestKey { project, key } = project_of(state, headers, query).await?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if !origin_allowed(&project, origin) {
         return Err(ApiError::OriginNotAllowed);
     }
+    // Before the body is read: a refused batch costs the server next to nothing, and is not
+    // acknowledged, so the recorder keeps it and sends it again after `Retry-After`.
+    let limit = key
+        .rate_limit_per_minute
+        .unwrap_or(state.config.ingest_rate_limit_per_minute);
+    state
+        .ingest_limiter
+        .check(&key.id, limit, state.now_ms())
+        .map_err(|retry| ApiError::RateLimited {
+            retry_after_secs: retry.whole_secs(),
+        })?;
     let body = read_capped_body(headers, body).await?;
     let encoding = headers
         .get(header::CONTENT_ENCODING)

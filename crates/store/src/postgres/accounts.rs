@@ -4,7 +4,6 @@ use sqlx::{PgConnection, PgPool, Row};
 use tapedeck_core::ids::new_id;
 
 use super::projects::{PROJECT_COLUMNS, project_from_row};
-use super::text::pg_json;
 use crate::StoreError;
 use crate::meta::*;
 
@@ -46,35 +45,6 @@ pub(super) async fn organization_by_name(
         id: r.get("id"),
         name: r.get("name"),
     }))
-}
-
-pub(super) async fn create_project(
-    pool: &PgPool,
-    project: &NewProject,
-    now_ms: i64,
-) -> Result<Project> {
-    let created = Project {
-        id: new_id(),
-        organization_id: project.organization_id.clone(),
-        name: project.name.clone(),
-        ingest_key: project.ingest_key.clone(),
-        allowed_origins: project.allowed_origins.clone(),
-        region: project.region.clone(),
-    };
-    sqlx::query(
-        "INSERT INTO projects (id, organization_id, name, ingest_key, allowed_origins, region, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&created.id)
-    .bind(&created.organization_id)
-    .bind(&created.name)
-    .bind(&created.ingest_key)
-    .bind(pg_json(&created.allowed_origins)?)
-    .bind(&created.region)
-    .bind(now_ms)
-    .execute(pool)
-    .await?;
-    Ok(created)
 }
 
 pub(super) async fn project_where(

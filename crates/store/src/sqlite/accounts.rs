@@ -46,34 +46,6 @@ pub(super) async fn organization_by_name(
     }))
 }
 
-pub(super) async fn create_project(
-    pool: &SqlitePool,
-    project: &NewProject,
-    now_ms: i64,
-) -> Result<Project> {
-    let created = Project {
-        id: new_id(),
-        organization_id: project.organization_id.clone(),
-        name: project.name.clone(),
-        ingest_key: project.ingest_key.clone(),
-        allowed_origins: project.allowed_origins.clone(),
-        region: project.region.clone(),
-    };
-    sqlx::query(
-        "INSERT INTO projects (id, organization_id, name, ingest_key, allowed_origins, region, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&created.id)
-    .bind(&created.organization_id)
-    .bind(&created.name)
-    .bind(&created.ingest_key)
-    .bind(serde_json::to_string(&created.allowed_origins)?)
-    .bind(&created.region)
-    .bind(now_ms)
-    .execute(pool)
-    .await?;
-    Ok(created)
-}
-
 pub(super) async fn project_where(
     pool: &SqlitePool,
     column: &'static str,

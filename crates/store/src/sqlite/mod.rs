@@ -6,6 +6,7 @@ mod accounts;
 mod api_keys;
 mod compaction;
 mod erasure;
+mod ingest_keys;
 mod jobs;
 mod keys_audit;
 mod links;
@@ -32,6 +33,7 @@ use tapedeck_core::{BatchFacts, BatchMeta};
 use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdate};
 use crate::api_keys::{ApiKey, NewApiKey};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
+use crate::ingest_keys::{IngestKey, LiveIngestKey, NewIngestKey, RetireOutcome};
 use crate::meta::*;
 use crate::session_search::SessionListItem;
 
@@ -88,13 +90,55 @@ impl MetaStore for SqliteMetaStore {
         accounts::count(&self.pool, "organizations").await
     }
     async fn create_project(&self, project: &NewProject, now_ms: i64) -> Result<Project> {
-        accounts::create_project(&self.pool, project, now_ms).await
+        let mut tx = self.begin_write().await?;
+        let project = ingest_keys::create_project(&mut tx, project, now_ms).await?;
+        tx.commit().await?;
+        Ok(project)
     }
     async fn project_by_id(&self, id: &str) -> Result<Option<Project>> {
         accounts::project_where(&self.pool, "id", id).await
     }
-    async fn project_by_ingest_key(&self, key: &str) -> Result<Option<Project>> {
-        accounts::project_where(&self.pool, "ingest_key", key).await
+    async fn project_by_ingest_key(&self, key: &str, now_ms: i64) -> Result<Option<LiveIngestKey>> {
+        ingest_keys::live_key(&mut *self.pool.acquire().await?, key, now_ms).await
+    }
+    async fn ingest_keys(&self, project_id: &str) -> Result<Vec<IngestKey>> {
+        ingest_keys::ingest_keys(&mut *self.pool.acquire().await?, project_id).await
+    }
+    async fn rotate_ingest_key(
+        &self,
+        project_id: &str,
+        new: &NewIngestKey,
+        retire_at_ms: i64,
+    ) -> Result<IngestKey> {
+        let mut tx = self.begin_write().await?;
+        let key = ingest_keys::rotate(&mut tx, project_id, new, retire_at_ms).await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+    async fn set_ingest_key_rate_limit(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        rate_limit_per_minute: Option<u32>,
+    ) -> Result<IngestKey> {
+        ingest_keys::set_rate_limit(
+            &mut *self.pool.acquire().await?,
+            project_id,
+            key_id,
+            rate_limit_per_minute,
+        )
+        .await
+    }
+    async fn retire_ingest_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        now_ms: i64,
+    ) -> Result<RetireOutcome> {
+        let mut tx = self.begin_write().await?;
+        let outcome = ingest_keys::retire(&mut tx, project_id, key_id, now_ms).await?;
+        tx.commit().await?;
+        Ok(outcome)
     }
     async fn list_projects(&self, organization_ids: &[String]) -> Result<Vec<ProjectWithSettings>> {
         projects::list_projects(&self.pool, organization_ids).await
