@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startServer } from '../e2e/lib/server.mjs';
 import { generateBatches } from './lib/generate-session.mjs';
-import { fmt, machine, option, sleep, spliceSection } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, fmt, machine, option, sleep, spliceSection } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const FOOTPRINT_PLANS = { quick: { loadSeconds: 5, senders: 16 }, full: { loadSeconds: 30, senders: 16 } };
@@ -47,7 +47,7 @@ function bodies(count) {
 export async function runFootprint({ quick, log }) {
   const plan = quick ? FOOTPRINT_PLANS.quick : FOOTPRINT_PLANS.full;
   const binary = process.env.TAPEDECK_BIN ?? resolve(ROOT, 'target/debug/tapedeck');
-  const server = await startServer();
+  const server = await startServer({ env: BENCH_SERVER_ENV });
   try {
     const pid = serverPid(server.dataDir);
     await sleep(5_000);

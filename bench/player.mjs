@@ -29,7 +29,7 @@ import { launch } from '../e2e/lib/browser.mjs';
 import { ingestGeneratedSession } from '../e2e/lib/player.mjs';
 import { login, startServer } from '../e2e/lib/server.mjs';
 import { sessionBlobs } from './lib/storage-size.mjs';
-import { fmt, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, fmt, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const PLAYER_PLANS = {
@@ -243,7 +243,7 @@ export const stopPlayerServer = () => stopServer();
 export async function runPlayer({ quick, log, browser: given }) {
   const plan = quick ? PLAYER_PLANS.quick : PLAYER_PLANS.full;
   const assets = await bundlePage();
-  const server = await startServer({ env: { TAPEDECK_SESSION_IDLE_SECS: '2' } });
+  const server = await startServer({ env: { ...BENCH_SERVER_ENV, TAPEDECK_SESSION_IDLE_SECS: '2' } });
   stopServer = () => server.stop();
   const browser = given ?? (await launch());
   const binary = process.env.TAPEDECK_BIN ?? 'target/debug/tapedeck';

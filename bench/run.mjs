@@ -16,7 +16,7 @@ import { startServer } from '../e2e/lib/server.mjs';
 import { runCheckout } from './checkout.mjs';
 import { PAGES } from './interactions.mjs';
 import { buildBundles, SDK_PATH, startSite } from './lib/site.mjs';
-import { machine, option, withTimeout } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, machine, option, withTimeout } from './lib/util.mjs';
 import { runOverhead, summariseOverhead } from './overhead.mjs';
 import { renderReport } from './report.mjs';
 import { runPlayer, stopPlayerServer } from './player.mjs';
@@ -47,7 +47,7 @@ async function main() {
   const sdkBytes = readFileSync(SDK_PATH);
   const sdk = { bytes: sdkBytes.length, gzip: gzipSync(sdkBytes, { level: 9 }).length, builtAt: statSync(SDK_PATH).mtime.toISOString() };
   const bundles = await buildBundles();
-  const server = await startServer();
+  const server = await startServer({ env: BENCH_SERVER_ENV });
   const site = await startSite(bundles, server);
   const browser = await launch();
   cleanup = async () => {

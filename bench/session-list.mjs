@@ -33,7 +33,7 @@ import { postBatches } from '../e2e/lib/player.mjs';
 import { OWNER_EMAIL, OWNER_PASSWORD, login, startServer } from '../e2e/lib/server.mjs';
 import { cloneSessions, countRows } from './lib/clone-sessions.mjs';
 import { templateSessions } from './lib/list-sessions.mjs';
-import { fmt, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, fmt, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DAY = 86_400_000;
@@ -149,7 +149,7 @@ function freshPostgresDatabase(base) {
 /** One engine: templates through ingest, timings at 1,000-ish, clone to the total, timings again. */
 async function runEngine(kind, plan, browser, log) {
   const pg = kind === 'postgres' ? freshPostgresDatabase(process.env.TAPEDECK_TEST_POSTGRES_URL) : null;
-  const server = await startServer({ args: pg ? ['--database-url', pg.url] : [], env: { TAPEDECK_SESSION_IDLE_SECS: '1', ...(pg ? { TAPEDECK_ENCRYPTION_KEY: randomBytes(32).toString('hex') } : {}) } });
+  const server = await startServer({ args: pg ? ['--database-url', pg.url] : [], env: { ...BENCH_SERVER_ENV, TAPEDECK_SESSION_IDLE_SECS: '1', ...(pg ? { TAPEDECK_ENCRYPTION_KEY: randomBytes(32).toString('hex') } : {}) } });
   try {
     const templates = await ingestTemplates(server, plan.templates, log);
     await sleep(4_000); // the idle ticker marks them ready

@@ -33,7 +33,7 @@ import { login, startServer } from '../e2e/lib/server.mjs';
 import { generateBatches } from './lib/generate-session.mjs';
 import { measureSeeks } from './lib/seek-range.mjs';
 import { BLOCK_ZSTD_LEVEL, cutBlocks, SEGMENT_ZSTD_LEVEL, sessionBlobs, trainDictionary, withTempFile, zstdBytesAsync, zstdEach, zstdVersion } from './lib/storage-size.mjs';
-import { machine, option, sleep, spliceSection, withTimeout } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, machine, option, sleep, spliceSection, withTimeout } from './lib/util.mjs';
 
 /**
  * Long sessions: sizes and seeks (the largest first, so its compaction overlaps the other posts).
@@ -190,7 +190,7 @@ export async function runStorage({ quick = false, log = console.log } = {}) {
   // zstd -19 of a 2-hour session takes ~20 s of one core: it runs beside posting and compaction
   // (which it slows; their times are informative only) and is done before any seek is timed.
   const zstd19 = zstd ? serially(workloads.map((w) => () => zstdBytesAsync(Buffer.from(`[${w.jsons.join(',')}]`), 19))) : [];
-  const server = await startServer({ env: { TAPEDECK_SESSION_IDLE_SECS: '2' } });
+  const server = await startServer({ env: { ...BENCH_SERVER_ENV, TAPEDECK_SESSION_IDLE_SECS: '2' } });
   stopServer = () => server.stop();
   const binary = process.env.TAPEDECK_BIN ?? 'target/debug/tapedeck';
   try {
