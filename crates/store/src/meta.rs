@@ -182,14 +182,41 @@ pub struct NewNote {
     pub created_at_ms: i64,
 }
 
-/// A page of the audit log, newest first.
+/// A page of the audit log, newest (highest id) first. Every filter set narrows it (AND).
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
     pub organization_ids: Vec<String>,
+    /// This action exactly, e.g. `session.view`.
     pub action: Option<String>,
+    /// Actions starting with this text, e.g. `session.` (the API's `action=session.*`).
+    pub action_prefix: Option<String>,
+    /// This actor exactly, e.g. `user:<id>`.
+    pub actor: Option<String>,
+    /// This target exactly, e.g. `session:<id>`.
+    pub target: Option<String>,
+    /// Epoch ms: `from_ms` ≤ at < `to_ms`.
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
     /// Entries strictly older than this id (keyset cursor).
     pub before_id: Option<String>,
     pub limit: u32,
+}
+
+/// The smallest text greater than every text starting with `prefix` (its last character
+/// incremented), so a prefix match is the index-friendly range `prefix ≤ x < upper`. Both engines
+/// compare audit texts bytewise (SQLite BINARY, PostgreSQL `COLLATE "C"`), and UTF-8 byte order is
+/// code point order. `None` when nothing bounds it (an empty prefix).
+pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        // The next scalar value; the surrogate gap and char::MAX are stepped over or carried.
+        let next = (last as u32 + 1..=char::MAX as u32).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
 }
 
 /// Metadata storage. Every backend passes the same conformance suite (`tests/conformance.rs`).
@@ -364,6 +391,9 @@ pub trait MetaStore: Send + Sync {
     /// Appends to the audit log.
     async fn append_audit(&self, entry: &AuditEntry) -> Result<()>;
     async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>>;
+    /// The users with these ids that still exist, in no particular order (the audit log names
+    /// its `user:` actors by email).
+    async fn users_by_ids(&self, ids: &[String]) -> Result<Vec<User>>;
 
     /// Marks `recording` sessions with no batch since `idle_before_ms` as `ready` and enqueues a
     /// `compact` job for each, in one transaction; returns how many.

@@ -56,8 +56,9 @@ use ingest_keys::{
     rotation_keeps_old_keys_live_through_the_grace_only,
 };
 use keys_audit::{
+    audit_log_filters_by_actor_action_target_and_time,
     audit_log_pages_newest_first_per_organization,
-    data_keys_are_one_per_organization_and_rewrapped_in_place,
+    data_keys_are_one_per_organization_and_rewrapped_in_place, users_are_found_by_ids,
 };
 use links::links_are_added_once_listed_and_deleted;
 use search::{
@@ -521,6 +522,8 @@ macro_rules! conformance_suite {
                 idle_sessions_enqueue_their_compaction,
                 data_keys_are_one_per_organization_and_rewrapped_in_place,
                 audit_log_pages_newest_first_per_organization,
+                audit_log_filters_by_actor_action_target_and_time,
+                users_are_found_by_ids,
                 retention_and_erasure_find_and_delete_sessions,
                 timeline_entries_and_activity_are_stored_with_their_batch,
                 notes_are_added_listed_and_deleted,

@@ -32,9 +32,8 @@ fn worker(app: &TestApp) -> Worker {
 async fn retention_audits(app: &TestApp) -> usize {
     let query = AuditQuery {
         organization_ids: vec![app.project.organization_id.clone()],
-        action: None,
-        before_id: None,
         limit: 100,
+        ..AuditQuery::default()
     };
     let entries = app.meta.audit_entries(&query).await.unwrap();
     entries

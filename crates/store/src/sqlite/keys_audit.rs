@@ -103,8 +103,26 @@ pub(super) async fn audit_entries(
         orgs.push_bind(org);
     }
     sql.push(")");
-    if let Some(action) = &query.action {
-        sql.push(" AND action = ").push_bind(action);
+    for (column, value) in [
+        ("action", &query.action),
+        ("actor", &query.actor),
+        ("target", &query.target),
+    ] {
+        if let Some(value) = value {
+            sql.push(format_args!(" AND {column} = ")).push_bind(value);
+        }
+    }
+    if let Some(prefix) = &query.action_prefix {
+        sql.push(" AND action >= ").push_bind(prefix);
+        if let Some(upper) = prefix_upper_bound(prefix) {
+            sql.push(" AND action < ").push_bind(upper);
+        }
+    }
+    if let Some(from) = query.from_ms {
+        sql.push(" AND at >= ").push_bind(from);
+    }
+    if let Some(to) = query.to_ms {
+        sql.push(" AND at < ").push_bind(to);
     }
     if let Some(before) = &query.before_id {
         sql.push(" AND id < ").push_bind(before);
@@ -126,4 +144,25 @@ pub(super) async fn audit_entries(
             })
         })
         .collect()
+}
+
+pub(super) async fn users_by_ids(pool: &SqlitePool, ids: &[String]) -> Result<Vec<User>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT id, email FROM users WHERE id IN (");
+    let mut list = sql.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    sql.push(")");
+    let rows = sql.build().fetch_all(pool).await?;
+    Ok(rows
+        .iter()
+        .map(|r| User {
+            id: r.get("id"),
+            email: r.get("email"),
+        })
+        .collect())
 }

@@ -327,6 +327,9 @@ impl MetaStore for SqliteMetaStore {
     async fn audit_entries(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
         keys_audit::audit_entries(&self.pool, query).await
     }
+    async fn users_by_ids(&self, ids: &[String]) -> Result<Vec<User>> {
+        keys_audit::users_by_ids(&self.pool, ids).await
+    }
 
     async fn mark_idle_sessions(&self, idle_before_ms: i64, now_ms: i64) -> Result<u64> {
         let mut tx = self.begin_write().await?;
