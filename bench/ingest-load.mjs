@@ -34,12 +34,18 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** SPEC §9: batches/s sustained on 2 cores at p99 < 50 ms. */
 export const SUSTAINED_BUDGET = 5_000;
 export const INGEST_PLANS = {
-  quick: { recorders: 10_000, stepSeconds: 3, warmupSeconds: 2, rates: { start: 25, factor: 4, max: 25_600 }, drainSeconds: 3, templates: 6, apiSample: 50 },
-  full: { recorders: 10_000, stepSeconds: 15, warmupSeconds: 5, rates: { start: 25, factor: 2, max: 51_200 }, drainSeconds: 10, templates: 8, apiSample: 200 },
+  quick: { recorders: 10_000, stepSeconds: 3, warmupSeconds: 2, rates: { start: 25, factor: 4, max: 25_600 }, drainSeconds: 3, templates: 6, apiSample: 50, costBatches: 20 },
+  full: { recorders: 10_000, stepSeconds: 15, warmupSeconds: 5, rates: { start: 25, factor: 2, max: 51_200 }, drainSeconds: 10, templates: 8, apiSample: 200, costBatches: 100 },
 };
 /** Connections the client keeps open to the target (`--sockets N` overrides). */
 const SOCKETS = Number(option('--sockets') ?? 256);
 const WINDOW_ID = 'w-load';
+/**
+ * Requests in flight or queued in the client beyond which a due send is not made but counted as
+ * an error ('client backlog'): an overwhelmed target must not drag the client (and the next
+ * step or target) down with an unbounded queue.
+ */
+const MAX_PENDING = 5_000;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /**
@@ -89,7 +95,7 @@ function serverPid(dataDir) {
 
 /**
  * Runs the rate steps against one target ({ name, port, pid, ingestKey }) until a step fails.
- * `acked` (optional) collects "session/seq" of every 2xx answer.
+ * `acked` (optional, see `newAcked`) collects every 2xx answer.
  */
 async function runSteps({ target, plan, tpls, log, acked }) {
   // Recorders are already mid-session when the run starts, at points spread over their template
@@ -110,6 +116,7 @@ async function runSteps({ target, plan, tpls, log, acked }) {
     const latencies = new Float64Array(n).fill(Infinity);
     const statuses = new Array(n).fill('timeout');
     let pending = 0;
+    const inflight = new Set();
     let lastDone = 0;
     let open = true;
     let wake = null;
@@ -135,22 +142,29 @@ async function runSteps({ target, plan, tpls, log, acked }) {
       const { body, gzip } = bodyFor(tpl.batches[s], sessionId, WINDOW_ID, s);
       const headers = { 'content-type': 'application/json', 'content-length': body.length, 'x-tapedeck-project': target.ingestKey ?? 'sink' };
       if (gzip) headers['content-encoding'] = 'gzip';
+      if (pending >= MAX_PENDING) {
+        statuses[i] = 'client backlog';
+        return;
+      }
       pending++;
+      let req = null;
       const done = (status) => {
+        inflight.delete(req);
         if (!open) return;
         const now = performance.now();
         latencies[i] = now - (start + schedule.atMs[i]);
         statuses[i] = status;
         lastDone = Math.max(lastDone, now);
-        if (acked && status >= 200 && status < 300) acked.push(`${sessionId}/${s}`);
+        if (acked && status >= 200 && status < 300) acked.add(sessionId, s, tpl.batches[s].events);
         if (--pending === 0 && wake) wake();
       };
-      const req = request({ agent, host: '127.0.0.1', port: target.port, path: '/api/v1/ingest', method: 'POST', headers }, (res) => {
+      req = request({ agent, host: '127.0.0.1', port: target.port, path: '/api/v1/ingest', method: 'POST', headers }, (res) => {
         res.resume();
         res.on('end', () => done(res.statusCode));
         res.on('error', (e) => done(e.code ?? 'error'));
       });
       req.on('error', (e) => done(e.code ?? 'error'));
+      inflight.add(req);
       req.end(body);
     };
 
@@ -180,7 +194,8 @@ async function runSteps({ target, plan, tpls, log, acked }) {
     const end = performance.now();
     const unfinished = pending;
     if (unfinished > 0) {
-      // Drop the queue and its connections, so the next target starts clean.
+      // Drop the queue and its connections, so the next step or target starts clean.
+      for (const req of inflight) req.destroy();
       agent.destroy();
       agent = new Agent({ keepAlive: true, maxSockets: SOCKETS });
     }
@@ -209,10 +224,91 @@ async function runSteps({ target, plan, tpls, log, acked }) {
   return { steps, sustained: sustainedRate(steps), peakAchieved: peakAchieved(steps), recordersUsed: Math.min(plan.recorders, warmupSent + steps.reduce((a, s) => a + s.sent, 0)) };
 }
 
+/**
+ * What one batch costs the server, by kind: `count` batches of each kind posted one at a time
+ * (closed loop, nothing else in flight) to new sessions, with the server's CPU time and the wall
+ * time per batch. The load steps mix the kinds as the templates do; this says which one the CPU goes to.
+ */
+async function costPerBatchKind({ target, tpls, count, acked }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const kinds = [
+    ['incremental only', (b) => !b.fullSnapshot],
+    ['with a full snapshot', (b) => b.fullSnapshot],
+  ];
+  const out = [];
+  try {
+    for (const [name, pick] of kinds) {
+      const batches = tpls.flatMap((t) => t.batches.filter(pick));
+      const ticks0 = cpuTicks(readProc(target.pid, 'stat'));
+      const t0 = performance.now();
+      let ok = 0;
+      for (let i = 0; i < count; i++) {
+        const template = batches[i % batches.length];
+        const sessionId = `cost-${out.length}-${i}`;
+        const { body, gzip } = bodyFor(template, sessionId, WINDOW_ID, 0);
+        const headers = { 'content-type': 'application/json', 'content-length': body.length, 'x-tapedeck-project': target.ingestKey };
+        if (gzip) headers['content-encoding'] = 'gzip';
+        const status = await new Promise((done) => {
+          const req = request({ agent, host: '127.0.0.1', port: target.port, path: '/api/v1/ingest', method: 'POST', headers }, (res) => {
+            res.resume();
+            res.on('end', () => done(res.statusCode));
+          });
+          req.on('error', (e) => done(e.code ?? 'error'));
+          req.end(body);
+        });
+        if (status >= 200 && status < 300) {
+          ok++;
+          acked.add(sessionId, 0, template.events);
+        }
+      }
+      const used = batches.slice(0, Math.min(count, batches.length));
+      out.push({
+        kind: name,
+        count,
+        ok,
+        jsonBytes: used.reduce((a, b) => a + b.jsonBytes, 0) / used.length,
+        share: batches.length / tpls.reduce((a, t) => a + t.batches.length, 0),
+        cpuMsPerBatch: ((cpuTicks(readProc(target.pid, 'stat')) - ticks0) * 1000) / CLK_TCK / count,
+        wallMsPerBatch: (performance.now() - t0) / count,
+      });
+    }
+  } finally {
+    agent.destroy();
+  }
+  return out;
+}
+
+/**
+ * Waits until process `pid` used under 5 % of a core over a second (at most `maxMs`): the
+ * requests an overloaded step left in the server are done before the next measurement.
+ */
+async function waitIdle(pid, maxMs) {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const t0 = cpuTicks(readProc(pid, 'stat'));
+    await sleep(1_000);
+    if ((cpuTicks(readProc(pid, 'stat')) - t0) / CLK_TCK < 0.05) return;
+  }
+}
+
 /** Milliseconds of target CPU per 2xx answer of a step. */
 function step0Ok(cpuS, statuses) {
   const ok = statuses.filter((x) => x >= 200 && x < 300).length;
   return ok > 0 ? (cpuS * 1000) / ok : NaN;
+}
+
+/** What the server acknowledged: "session/seq" keys, and the events acknowledged per session. */
+function newAcked() {
+  const keys = [];
+  const events = new Map();
+  return {
+    keys,
+    events,
+    add(sessionId, seq, count) {
+      keys.push(`${sessionId}/${seq}`);
+      events.set(sessionId, (events.get(sessionId) ?? 0) + count);
+    },
+  };
 }
 
 /** The "session/seq" pairs of the segments table of a SQLite data dir (sqlite3 CLI, read-only). */
@@ -225,13 +321,8 @@ function storedPairs(dataDir) {
  * Through the API (owner login) after a restart: each sampled session's event_count is at least
  * the events of its acknowledged batches. Returns { sessions, short: [ids…] }.
  */
-async function checkThroughApi(server, acked, tpls, sample) {
-  const expected = new Map();
-  for (const key of acked) {
-    const [sessionId, s] = key.split('/');
-    const r = Number(sessionId.split('-')[1]);
-    expected.set(sessionId, (expected.get(sessionId) ?? 0) + tpls[r % tpls.length].batches[Number(s)].events);
-  }
+async function checkThroughApi(server, acked, sample) {
+  const expected = acked.events;
   const ids = [...expected.keys()];
   const step = Math.max(1, Math.floor(ids.length / sample));
   const cookie = await login(server.url);
@@ -267,14 +358,16 @@ export async function runIngestLoad({ quick, log }) {
   try {
     const pid = serverPid(server.dataDir);
     const target = { name: 'tapedeck', port: Number(new URL(server.url).port), pid, ingestKey: server.ingestKey };
-    const acked = [];
+    const acked = newAcked();
     const tapedeckRun = await runSteps({ target, plan, tpls, log, acked });
-    // Let the answers of the last step's stragglers land, then crash the server: an acknowledged batch must survive that.
-    await sleep(2_000);
+    await waitIdle(pid, 60_000);
+    const costs = await costPerBatchKind({ target, tpls, count: plan.costBatches, acked });
+    for (const c of costs) log(`ingest: cost of a batch ${c.kind}: ${c.cpuMsPerBatch.toFixed(1)} ms CPU, ${c.wallMsPerBatch.toFixed(1)} ms wall`);
+    // Crash the server: an acknowledged batch must survive that.
     await server.kill();
-    const loss = lostBatches(acked, storedPairs(server.dataDir));
+    const loss = lostBatches(acked.keys, storedPairs(server.dataDir));
     await server.start();
-    const api = await checkThroughApi(server, acked, tpls, plan.apiSample);
+    const api = await checkThroughApi(server, acked, plan.apiSample);
     log(`ingest: ${loss.acked} acknowledged, ${loss.lost.length} not stored after SIGKILL; API: ${api.short.length} of ${api.sessions} sampled sessions short`);
     return {
       quick,
@@ -286,6 +379,7 @@ export async function runIngestLoad({ quick, log }) {
       loadAfter: loadavg()[0],
       sink: sinkRun,
       tapedeck: tapedeckRun,
+      costs,
       loss: { acked: loss.acked, storedRows: loss.stored, lost: loss.lost.length, examples: loss.lost.slice(0, 5) },
       api,
     };
@@ -361,6 +455,13 @@ export function renderIngest(p) {
   L.push(`Loss check: after the last step the server was killed with SIGKILL and every acknowledged (session, seq) was looked up in`);
   L.push(`its SQLite \`segments\` table (${p.loss.storedRows.toLocaleString('en')} rows); then it was started again and ${p.api.sessions} sampled sessions fetched through`);
   L.push(`\`GET /api/v1/sessions/{id}\` (owner login): ${p.api.short.length === 0 ? 'each' : `${p.api.short.length} did not:`} had at least the events of its acknowledged batches.`);
+  if (p.costs) {
+    L.push('', 'Where the server\'s time goes, per batch kind: batches posted one at a time (nothing else in flight) to new sessions,');
+    L.push('the server\'s CPU time and the wall time (fsync included) per batch. The load steps above mix the kinds in the templates\' shares.', '');
+    L.push('| batch | share of the templates\' batches | JSON (mean) | batches posted | server CPU per batch | wall time per batch |', '|---|---|---|---|---|---|');
+    for (const c of p.costs) L.push(`| ${c.kind} | ${pct(c.share)} | ${fmt.kb(c.jsonBytes)} | ${c.ok} of ${c.count} | ${fmt.ms(c.cpuMsPerBatch)} | ${fmt.ms(c.wallMsPerBatch)} |`);
+    L.push('', `At the budget's ${SUSTAINED_BUDGET.toLocaleString('en')} batches/s, 2 cores allow ${fmt.ms(2000 / SUSTAINED_BUDGET)} of CPU per batch.`);
+  }
   if (p.loss.lost > 0) L.push('', `**Lost: ${p.loss.lost} acknowledged batches** (e.g. ${p.loss.examples.join(', ')}).`);
   const clientBound = [...p.sink.steps, ...t.steps].filter((s) => s.clientCpu > 0.85);
   if (clientBound.length) L.push('', `In ${clientBound.length} step(s) the client used over 85 % of a core: there the generator, not the target, may be what failed.`);

@@ -25,6 +25,9 @@ export function prepareTemplate(batch) {
   const tail = Buffer.from(JSON.stringify(rest).slice(1));
   return {
     events: batch.events.length,
+    // rrweb type 2: the batch carries a whole page (Meta + FullSnapshot), the expensive kind to ingest.
+    fullSnapshot: batch.events.some((e) => e.type === 2),
+    jsonBytes: tail.length,
     tail,
     tailDeflated: deflateRawSync(tail, { level: 6 }),
     tailCrc: crc32(tail),
