@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::Deserialize;
+use tapedeck_core::client_ip::TrustedProxies;
 use tapedeck_store::{BlobRegions, DEFAULT_REGION, S3Credentials};
 
 pub use storage::RegionConfig;
@@ -53,6 +54,9 @@ pub struct ConfigLayer {
     /// Ingest requests a minute one ingest key may make on this node, unless the key has its own limit [default: 12000]
     #[arg(long, global = true)]
     pub ingest_rate_limit_per_minute: Option<u32>,
+    /// Reverse proxies whose X-Forwarded-For names the client: IPs or CIDR networks, comma-separated [default: 127.0.0.1,::1]
+    #[arg(long, value_delimiter = ',', global = true)]
+    pub trusted_proxies: Option<Vec<String>>,
     /// Access key id for s3:// blob stores [default: AWS_ACCESS_KEY_ID]
     #[arg(long, global = true)]
     pub s3_access_key_id: Option<String>,
@@ -96,6 +100,7 @@ impl ConfigLayer {
                         .context("TAPEDECK_INGEST_RATE_LIMIT_PER_MINUTE must be a whole number")
                 })
                 .transpose()?,
+            trusted_proxies: get("TAPEDECK_TRUSTED_PROXIES").map(|v| comma_list(&v)),
             s3_access_key_id: get("TAPEDECK_S3_ACCESS_KEY_ID"),
             s3_secret_access_key: get("TAPEDECK_S3_SECRET_ACCESS_KEY").map(Secret),
             s3_session_token: get("TAPEDECK_S3_SESSION_TOKEN").map(Secret),
@@ -141,6 +146,7 @@ impl ConfigLayer {
             ingest_rate_limit_per_minute: self
                 .ingest_rate_limit_per_minute
                 .or(lower.ingest_rate_limit_per_minute),
+            trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
             s3_access_key_id: self.s3_access_key_id.or(lower.s3_access_key_id),
             s3_secret_access_key: self.s3_secret_access_key.or(lower.s3_secret_access_key),
             s3_session_token: self.s3_session_token.or(lower.s3_session_token),
@@ -167,6 +173,8 @@ pub struct Config {
     pub embed_frame_ancestors: String,
     /// The default per-key ingest rate limit of this node (requests a minute).
     pub ingest_rate_limit_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` is believed (the audit log's client address).
+    pub trusted_proxies: TrustedProxies,
     /// Credentials for `s3://` blob stores (every region that names none of its own).
     pub s3_credentials: Option<S3Credentials>,
     /// The named storage regions beside `default` (which is `blob_store`).
@@ -222,6 +230,15 @@ pub fn load(flags: ConfigLayer, config_file: Option<&Path>) -> anyhow::Result<Co
     resolve(flags.over(env).over(file).over(aws))
 }
 
+/// `a, b,c` → `["a", "b", "c"]`; empty items dropped (so an empty value is an empty list).
+fn comma_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 fn read_file(path: &Path) -> anyhow::Result<ConfigLayer> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
@@ -267,6 +284,12 @@ fn resolve(mut layer: ConfigLayer) -> anyhow::Result<Config> {
     if !(1..=1_000_000).contains(&ingest_rate_limit_per_minute) {
         anyhow::bail!("ingest_rate_limit_per_minute must be from 1 to 1000000");
     }
+    let trusted_proxies = match &layer.trusted_proxies {
+        Some(list) => {
+            TrustedProxies::parse(list).map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?
+        }
+        None => TrustedProxies::default(),
+    };
     let scheme = if tls.is_some() { "https" } else { "http" };
     let public_url = layer
         .public_url
@@ -284,6 +307,7 @@ fn resolve(mut layer: ConfigLayer) -> anyhow::Result<Config> {
         tls,
         embed_frame_ancestors,
         ingest_rate_limit_per_minute,
+        trusted_proxies,
         s3_credentials,
         regions,
     })
@@ -344,6 +368,12 @@ session_idle_secs = 300
 # the recorder sends the batch again later. 12000 lets ~600 pages record at full pace (a batch
 # every 3 s) through one key; a key can have its own limit (web app, PATCH …/ingest-keys/{id}).
 ingest_rate_limit_per_minute = 12000
+
+# Reverse proxies (IP addresses or CIDR networks) whose X-Forwarded-For header names the client
+# in the audit log and for login throttling. From any other peer the header is ignored and the
+# TCP peer address counts. Default: this machine only. [] trusts no proxy.
+# Env: TAPEDECK_TRUSTED_PROXIES=10.0.0.0/8,::1   Flag: --trusted-proxies 10.0.0.0/8,::1
+trusted_proxies = ["127.0.0.1", "::1"]
 
 # Named storage regions (data residency), beside "default" = blob_store. A project is pinned to
 # one at creation (`tapedeck admin create-project --region eu`) and its recordings never leave
@@ -444,6 +474,28 @@ mod tests {
             ..Default::default()
         };
         assert!(resolve(injected).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_loopback_and_are_checked() {
+        let config = resolve(ConfigLayer::default()).unwrap();
+        assert_eq!(config.trusted_proxies, TrustedProxies::default());
+        let file: ConfigLayer =
+            toml::from_str("trusted_proxies = [\"10.0.0.0/8\", \"fd00::1\"]").unwrap();
+        let trusted = resolve(file).unwrap().trusted_proxies;
+        assert!(trusted.contains("10.9.8.7".parse().unwrap()));
+        assert!(!trusted.contains("127.0.0.1".parse().unwrap()));
+        let env = ConfigLayer::from_env(|k| {
+            (k == "TAPEDECK_TRUSTED_PROXIES").then(|| "192.0.2.1, 198.51.100.0/24".to_string())
+        })
+        .unwrap();
+        let trusted = resolve(env).unwrap().trusted_proxies;
+        assert_eq!(trusted.networks().len(), 2);
+        let none: ConfigLayer = toml::from_str("trusted_proxies = []").unwrap();
+        assert!(resolve(none).unwrap().trusted_proxies.networks().is_empty());
+        let bad: ConfigLayer = toml::from_str("trusted_proxies = [\"proxy.local\"]").unwrap();
+        let error = resolve(bad).unwrap_err().to_string();
+        assert!(error.contains("trusted_proxies"), "{error}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `tapedeck serve`: opens the stores, bootstraps a first run, serves HTTP, runs the background
 //! ticker, and shuts down gracefully on Ctrl-C or SIGTERM (in-flight batches finish first).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,6 +53,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         served_over_tls: config.tls.is_some(),
         embed_frame_ancestors: config.embed_frame_ancestors.clone(),
         ingest_rate_limit_per_minute: config.ingest_rate_limit_per_minute,
+        trusted_proxies: config.trusted_proxies.clone(),
         ..ApiConfig::default()
     };
     // Load the certificate before listening, so a bad file fails the start, not a request.
@@ -83,7 +85,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             config.public_url, config.public_url
         );
     }
-    let router = tapedeck_api::router(state);
+    // Handlers see the TCP peer (ConnectInfo) for the client address (`client_ip.rs`).
+    let service = tapedeck_api::router(state).into_make_service_with_connect_info::<SocketAddr>();
     match tls_config {
         Some(tls_config) => {
             let handle = axum_server::Handle::new();
@@ -94,11 +97,11 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             });
             axum_server::from_tcp_rustls(listener.into_std()?, tls_config)?
                 .handle(handle)
-                .serve(router.into_make_service())
+                .serve(service)
                 .await?;
         }
         None => {
-            axum::serve(listener, router)
+            axum::serve(listener, service)
                 .with_graceful_shutdown(shutdown_signal())
                 .await?;
         }
