@@ -1,5 +1,5 @@
 //! Writing the audit log from handlers: who did what to which recording, when, from where.
-//! Issue 8 adds reading and filtering it in the API and the web app.
+//! Reading it: `audit_log.rs`.
 
 use axum::http::HeaderMap;
 use tapedeck_core::ids::new_id;
@@ -24,6 +24,15 @@ pub async fn record(
     headers: &HeaderMap,
     action: AuditAction<'_>,
 ) -> Result<(), ApiError> {
+    record_returning_id(state, headers, action).await.map(drop)
+}
+
+/// [`record`], returning the new entry's id (the audit export reads the log up to its own entry).
+pub(crate) async fn record_returning_id(
+    state: &AppState,
+    headers: &HeaderMap,
+    action: AuditAction<'_>,
+) -> Result<String, ApiError> {
     let entry = AuditEntry {
         id: new_id(),
         organization_id: Some(action.organization_id.to_string()),
@@ -35,15 +44,11 @@ pub async fn record(
         details: action.details,
     };
     state.meta.append_audit(&entry).await?;
-    Ok(())
+    Ok(entry.id)
 }
 
-/// The client address a reverse proxy reports (the first `X-Forwarded-For` hop), if any.
-fn client_ip(headers: &HeaderMap) -> Option<String> {
-    let forwarded = headers.get("x-forwarded-for")?.to_str().ok()?;
-    let first = forwarded.split(',').next()?.trim();
-    first
-        .parse::<std::net::IpAddr>()
-        .ok()
-        .map(|ip| ip.to_string())
+/// The client address of the request (`client_ip.rs`: the TCP peer, or what a trusted proxy
+/// reports), if known.
+pub(crate) fn client_ip(headers: &HeaderMap) -> Option<String> {
+    crate::client_ip::client_ip(headers)
 }

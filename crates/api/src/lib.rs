@@ -4,7 +4,9 @@
 mod api_keys;
 mod assets;
 mod audit;
+mod audit_log;
 mod auth;
+mod client_ip;
 pub mod end_user_data;
 mod erasure;
 mod error;

@@ -11,7 +11,7 @@ use crate::{
     api_keys, assets, auth, end_user_data, erasure, export, health, ingest, notes, projects,
     recorder_config, saved_views, session_links, session_tags, sessions, timeline,
 };
-use crate::{security_headers, session_list};
+use crate::{audit_log, client_ip, security_headers, session_list};
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/projects/{id}/ingest-keys/{key_id}",
             patch(ingest_keys::update_ingest_key).delete(ingest_keys::retire_ingest_key),
         )
+        .route("/api/v1/audit", get(audit_log::list_audit))
+        .route("/api/v1/audit/export", get(audit_log::export_audit))
         .route("/api/v1/sessions", get(session_list::list_sessions))
         .route(
             "/api/v1/sessions/{id}",
@@ -120,6 +122,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(get(assets::web_app))
         .layer(axum::middleware::from_fn(
             security_headers::add_security_headers,
+        ))
+        // Every handler sees the client address decided from the peer (`client_ip.rs`).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client_ip::resolve_client_ip,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

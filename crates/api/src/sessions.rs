@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -12,17 +12,29 @@ use tapedeck_store::{BlobOwner, SessionRecord, TimeRange, read_session_window, s
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::audit::{self, AuditAction};
 use crate::auth::session::AuthUser;
 use crate::error::ApiError;
 use crate::json_array::push_joined;
 use crate::state::AppState;
 
+/// `GET /api/v1/sessions/{id}`: the session's metadata. The player asks once per opening, so
+/// this is where a view is audited (`session.view`); the range reads of its events are not.
 pub async fn get_session(
     State(state): State<AppState>,
     auth: AuthUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let session = readable_session(&state, &auth, &id).await?;
+    let view = AuditAction {
+        organization_id: &session.organization_id,
+        actor: auth.actor(),
+        action: "session.view",
+        target: format!("session:{id}"),
+        details: json!({}),
+    };
+    audit::record(&state, &headers, view).await?;
     let windows = stored_windows(state.meta.as_ref(), &id).await?;
     let windows = windows.into_iter().map(|w| w.window_id).collect();
     Ok(Json(session_json(&session, Some(windows))))

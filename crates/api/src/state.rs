@@ -28,6 +28,8 @@ pub struct ApiConfig {
     /// Ingest requests a minute one ingest key may make on this server process, unless the key
     /// has its own limit (`DEFAULT_INGEST_RATE_LIMIT_PER_MINUTE`).
     pub ingest_rate_limit_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`client_ip.rs`).
+    pub trusted_proxies: tapedeck_core::client_ip::TrustedProxies,
 }
 
 /// The default per-key ingest limit: 200 batches a second. A recorder sends a batch every 3 s
@@ -44,6 +46,7 @@ impl Default for ApiConfig {
             served_over_tls: false,
             embed_frame_ancestors: crate::security_headers::DEFAULT_EMBED_FRAME_ANCESTORS.into(),
             ingest_rate_limit_per_minute: DEFAULT_INGEST_RATE_LIMIT_PER_MINUTE,
+            trusted_proxies: tapedeck_core::client_ip::TrustedProxies::default(),
         }
     }
 }
