@@ -4,6 +4,7 @@ import {
   actionLabel,
   apiQuery,
   checkRange,
+  detailPairs,
   detailsLine,
   EMPTY_FILTERS,
   endOfDay,
@@ -12,7 +13,9 @@ import {
   isDay,
   isFiltered,
   searchFromFilters,
+  shortenIds,
   startOfDay,
+  targetParts,
 } from '../src/settings/audit-filters.ts';
 
 test('filters round-trip through the page address', () => {
@@ -66,4 +69,13 @@ test('labels and details', () => {
   assert.equal(detailsLine({ fields: ['privacy'], n: 2 }), 'fields: ["privacy"], n: 2');
   assert.equal(detailsLine(null), '');
   assert.equal(detailsLine([1]), '');
+});
+
+test('ids are shortened for display', () => {
+  const id = '01a236b8-5ecc-76c5-a74b-b19822d861a5';
+  assert.equal(shortenIds(`key ${id}, again ${id.toUpperCase()}`), 'key 01a236b8…, again 01A236B8…');
+  assert.deepEqual(targetParts(`invitation:${id}`), { kind: 'invitation', id: '01a236b8…' });
+  assert.deepEqual(targetParts('cli'), { kind: '', id: 'cli' });
+  assert.deepEqual(detailPairs({ key_id: id, grace_hours: 24 }), [['key_id', '01a236b8…'], ['grace_hours', '24']]);
+  assert.deepEqual(detailPairs('text'), []);
 });

@@ -145,7 +145,27 @@ export function exportHref(organizationId: string, filters: AuditFilters, format
   return `/api/v1/audit/export?${apiQuery(organizationId, filters, { format })}`;
 }
 
-/** Returns an entry's details as one short line: `from: member, to: admin`. */
+const UUID = /\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/** Returns text with every UUID shortened to its first 8 hex digits and `…` (the full value stays in a tooltip). */
+export function shortenIds(text: string): string {
+  return text.replace(UUID, '$1…');
+}
+
+/** Returns a target (`kind:id`) split for display: `{ kind: 'session', id: '0193f2c4…' }`; ids are shortened. */
+export function targetParts(target: string): { kind: string; id: string } {
+  const colon = target.indexOf(':');
+  if (colon <= 0) return { kind: '', id: shortenIds(target) };
+  return { kind: target.slice(0, colon), id: shortenIds(target.slice(colon + 1)) };
+}
+
+/** Returns an entry's details as `[key, value]` pairs for display, values as short text with ids shortened. */
+export function detailPairs(details: unknown): [string, string][] {
+  if (!details || typeof details !== 'object' || Array.isArray(details)) return [];
+  return Object.entries(details).map(([key, value]) => [key, shortenIds(typeof value === 'string' ? value : JSON.stringify(value))]);
+}
+
+/** Returns an entry's details as one line (`from: member, to: admin`), for tooltips. */
 export function detailsLine(details: unknown): string {
   if (!details || typeof details !== 'object' || Array.isArray(details)) return '';
   return Object.entries(details)

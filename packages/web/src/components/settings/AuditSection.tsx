@@ -4,7 +4,6 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import type { Organization } from '../../api.ts';
-import { formatDateTime } from '../../format.ts';
 import { navigate, useLocation } from '../../router.ts';
 import { type AuditEntry, listAudit, listMembers } from '../../settings-api.ts';
 import {
@@ -12,18 +11,25 @@ import {
   type AuditFilters,
   actionLabel,
   checkRange,
+  detailPairs,
   detailsLine,
   EMPTY_FILTERS,
   exportHref,
   filtersFromSearch,
   isFiltered,
   searchFromFilters,
+  targetParts,
 } from '../../settings/audit-filters.ts';
 import { allows, type Role, roleLabel } from '../../settings/roles.ts';
 import { asApiError, useLoad } from '../../use-load.ts';
 import { redirectToLogin } from '../../use-current-user.ts';
 import { Notice } from '../Notice.tsx';
 import { SectionHead } from './SettingsLayout.tsx';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const formatTime = (iso: string): string => timeFormat.format(new Date(iso));
+const formatDay = (iso: string): string => dayFormat.format(new Date(iso));
 
 /** Entries asked for per page. */
 const PAGE_SIZE = 50;
@@ -193,7 +199,8 @@ export function AuditSection({ organization, role, multiOrg }: { organization: O
               {page.entries.map((entry) => (
                 <tr key={entry.id} data-action={entry.action}>
                   <td class="nowrap" title={entry.at}>
-                    {formatDateTime(entry.at)}
+                    {formatTime(entry.at)}
+                    <span class="block small muted">{formatDay(entry.at)}</span>
                   </td>
                   <td>
                     <button type="button" class="button--link" title={`Only ${entry.actor}`} onClick={() => apply({ ...applied, actor: entry.actor })}>
@@ -206,9 +213,20 @@ export function AuditSection({ organization, role, multiOrg }: { organization: O
                     </button>
                     <span class="block small muted mono">{entry.action}</span>
                   </td>
-                  <td class="mono small audit-table__target">{entry.target}</td>
+                  <td class="audit-table__target" title={entry.target}>
+                    <button type="button" class="button--link" onClick={() => apply({ ...applied, target: entry.target })}>
+                      <span class="small muted block">{targetParts(entry.target).kind}</span>
+                      <span class="mono">{targetParts(entry.target).id}</span>
+                    </button>
+                  </td>
                   <td class="mono small muted">{entry.ip ?? '—'}</td>
-                  <td class="small audit-table__details">{detailsLine(entry.details)}</td>
+                  <td class="small audit-table__details" title={detailsLine(entry.details)}>
+                    {detailPairs(entry.details).map(([key, value]) => (
+                      <span key={key} class="kv">
+                        <span class="kv__key">{key}</span> {value}
+                      </span>
+                    ))}
+                  </td>
                 </tr>
               ))}
             </tbody>
