@@ -1,8 +1,9 @@
 // The settings area in real Chromium, as a support lead uses it: an owner invites a member by
 // link, the invitee opens it in a fresh browser context, sets a password and lands signed in;
 // the owner changes the member's role; creates an API key (the secret is shown once) and revokes
-// it; the audit page lists these actions and filters by action; the (now) viewer sees the
-// settings read-only. The tests run in order and share the server.
+// it; rotates an ingest key; the audit page lists these actions and filters by action; the (now)
+// viewer sees the settings read-only; a password reset link and the account page's password
+// change work. The tests run in order and share the server.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch } from '../lib/browser.mjs';
@@ -202,4 +203,44 @@ test('a viewer sees the settings read-only', async () => {
   await invitee.waitForSelector('.notice__title:has-text("Only owners and admins manage API keys")');
   await invitee.goto(`${server.url}/settings/audit`);
   await invitee.waitForSelector('.notice__title:has-text("Only owners and admins read the audit log")');
+});
+
+test('a password reset link made by the owner lets the member choose a new password and signs them in', async () => {
+  await owner.goto(`${server.url}/settings/members`);
+  const row = `tr[data-email="${INVITEE_EMAIL}"]`;
+  await owner.click(`${row} button:has-text("Reset password")`);
+  const url = (await owner.textContent('[data-secret]')).trim();
+  assert.match(url, /\/reset-password#[A-Za-z0-9_-]{20,}$/);
+
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url.replace(/^https?:\/\/[^/]+/, server.url));
+  await page.fill('input[autocomplete=new-password] >> nth=0', 'reset password 2');
+  await page.fill('input[autocomplete=new-password] >> nth=1', 'reset password 3');
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('.form__error'), /do not match/, 'checked before asking the server');
+  await page.fill('input[autocomplete=new-password] >> nth=1', 'reset password 2');
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${server.url}/`);
+  assert.equal((await apiFrom(page, '/api/v1/me')).body.user.email, INVITEE_EMAIL);
+  invitee = page;
+});
+
+test('the account page changes your own password', async () => {
+  await invitee.goto(`${server.url}/settings/account`);
+  await invitee.fill('#current-password', 'not my password');
+  await invitee.fill('#new-password', 'account password 4');
+  await invitee.fill('#confirm-password', 'account password 4');
+  await invitee.click('button:has-text("Change password")');
+  await invitee.waitForSelector('.status-error');
+  assert.match(await invitee.textContent('.status-error'), /current password is not right/);
+
+  await invitee.fill('#current-password', 'reset password 2');
+  await invitee.click('button:has-text("Change password")');
+  await invitee.waitForSelector('.status-ok');
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: INVITEE_EMAIL, password: 'account password 4' }),
+  });
+  assert.equal(login.status, 200, 'the new password signs in');
 });
