@@ -1,6 +1,7 @@
 //! Per-key ingest rate limits of this server process (docs/SECURITY.md "Ingest keys"): one
 //! token bucket (`core::rate_limit`) per live ingest key, keyed by the key's id, so a rotated
-//! key and its successor are counted apart and a rate limit change applies to the next request.
+//! key and its successor are counted apart; a changed limit applies from the next request, with
+//! a full bucket of the new size.
 //!
 //! Memory stays bounded: buckets exist only for keys found live in the database (never for
 //! whatever a client sends), and a bucket that is full again — a minute after its key's last
@@ -47,7 +48,12 @@ impl IngestRateLimiter {
                 limit_per_minute,
             )
         });
-        *limit = limit_per_minute;
+        if *limit != limit_per_minute {
+            // A changed limit starts afresh: raised, the key gets its new allowance at once
+            // (an admin lifting a limit means now); lowered, it gets the smaller burst.
+            *bucket = TokenBucket::full(limit_per_minute, now_ms);
+            *limit = limit_per_minute;
+        }
         bucket.try_take(limit_per_minute, now_ms)
     }
 
@@ -87,10 +93,15 @@ mod tests {
             "another key has its own bucket"
         );
         assert!(limiter.check("a", 1, 60_000).is_ok());
+        assert!(limiter.check("a", 1, 60_000).is_err());
         assert!(
-            limiter.check("b", 2, 30_000).is_ok(),
-            "a raised limit refills faster"
+            limiter.check("a", 5, 60_000).is_ok(),
+            "a raised limit applies at once"
         );
+        for _ in 0..4 {
+            assert!(limiter.check("a", 5, 60_000).is_ok());
+        }
+        assert!(limiter.check("a", 5, 60_000).is_err(), "with its new burst");
     }
 
     #[test]
