@@ -48,6 +48,19 @@ pub enum ApiError {
     InvalidSettings(SettingsError),
     #[error("{0}")]
     Conflict(String),
+    /// The change would leave the organization without an owner.
+    #[error("the organization needs at least one owner; make someone else owner first")]
+    LastOwner,
+    /// An invitation token that is unknown, used, revoked or expired.
+    #[error("this invitation is unknown, used or expired")]
+    InvalidInvitation,
+    /// A password reset token that is unknown, used or expired.
+    #[error("this password reset link is unknown, used or expired")]
+    InvalidResetToken,
+    /// Too many failed logins for the email or from the client address; `Retry-After` says
+    /// when a slot frees (seconds).
+    #[error("too many failed attempts; try again in {0} seconds")]
+    TooManyAttempts(u64),
     /// A session file to import is not acceptable (`core::export::ImportError`).
     #[error("{0}")]
     InvalidImport(String),
@@ -89,6 +102,10 @@ impl ApiError {
             ApiError::InvalidPassword(_) => "invalid_password",
             ApiError::InvalidSettings(_) => "invalid_settings",
             ApiError::Conflict(_) => "conflict",
+            ApiError::LastOwner => "last_owner",
+            ApiError::InvalidInvitation => "invalid_invitation",
+            ApiError::InvalidResetToken => "invalid_reset_token",
+            ApiError::TooManyAttempts(_) => "too_many_attempts",
             ApiError::InvalidImport(_) => "invalid_import",
             ApiError::ImportTooLarge(_) => "import_too_large",
             ApiError::Unauthenticated | ApiError::InvalidApiKey => "unauthenticated",
@@ -118,8 +135,11 @@ impl ApiError {
             ApiError::OriginNotAllowed | ApiError::CsrfRejected | ApiError::Forbidden => {
                 StatusCode::FORBIDDEN
             }
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::NotFound | ApiError::InvalidInvitation | ApiError::InvalidResetToken => {
+                StatusCode::NOT_FOUND
+            }
+            ApiError::Conflict(_) | ApiError::LastOwner => StatusCode::CONFLICT,
+            ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BatchTooLarge(_) | ApiError::ImportTooLarge(_) => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
@@ -153,6 +173,11 @@ impl IntoResponse for ApiError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer error=\"invalid_token\""),
             );
+        }
+        if let ApiError::TooManyAttempts(secs) = &self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*secs));
         }
         if matches!(self, ApiError::StorageUnavailable) {
             response

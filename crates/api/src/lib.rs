@@ -17,6 +17,7 @@ mod ingest_keys;
 mod invitations;
 mod json_array;
 mod json_body;
+mod members;
 mod notes;
 mod projects;
 mod recorder_config;

@@ -12,6 +12,7 @@ use crate::{
     recorder_config, saved_views, session_links, session_tags, sessions, timeline,
 };
 use crate::{audit_log, client_ip, security_headers, session_list};
+use crate::{invitations, members};
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
@@ -30,6 +31,36 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/setup", post(auth::setup))
         .route("/api/v1/me", get(auth::me))
+        .route(
+            "/api/v1/me/password",
+            post(auth::password_change::change_password),
+        )
+        .route(
+            "/api/v1/auth/reset-password",
+            post(auth::password_change::reset_password),
+        )
+        .route(
+            "/api/v1/auth/invitation",
+            post(invitations::show_invitation),
+        )
+        .route(
+            "/api/v1/auth/accept-invitation",
+            post(invitations::accept_invitation),
+        )
+        .route("/api/v1/members", get(members::list_members))
+        .route(
+            "/api/v1/members/{user_id}",
+            patch(members::change_role).delete(members::remove_member),
+        )
+        .route(
+            "/api/v1/members/{user_id}/password-reset",
+            post(members::create_password_reset),
+        )
+        .route("/api/v1/invitations", post(invitations::create_invitation))
+        .route(
+            "/api/v1/invitations/{id}",
+            delete(invitations::revoke_invitation),
+        )
         .route(
             "/api/v1/api-keys",
             get(api_keys::list_api_keys).post(api_keys::create_api_key),

@@ -13,6 +13,10 @@ use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdat
 use crate::api_keys::{ApiKey, NewApiKey};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 use crate::ingest_keys::{IngestKey, LiveIngestKey, NewIngestKey, RetireOutcome};
+use crate::members::{
+    AcceptedInvitation, Invitation, InvitationDetails, Invitee, Member, MembershipChange,
+    NewInvitation,
+};
 use crate::session_search::SessionListItem;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -500,4 +504,96 @@ pub trait MetaStore: Send + Sync {
     /// Sets a key's `last_used_at` to `now_ms` unless it was set less than `resolution_ms`
     /// before; true when it wrote.
     async fn record_api_key_use(&self, id: &str, now_ms: i64, resolution_ms: i64) -> Result<bool>;
+
+    // Members, invitations, password resets, login throttling (issue 8): `members.rs` has the
+    // records.
+
+    /// The members of an organization, by email.
+    async fn members(&self, organization_id: &str) -> Result<Vec<Member>>;
+    /// Moves a member whose role is `expected_role` (what the caller authorized against) to
+    /// `role`, in one transaction that refuses to leave the organization without an owner.
+    async fn change_member_role(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        expected_role: &str,
+        role: &str,
+    ) -> Result<MembershipChange>;
+    /// Removes a member whose role is `expected_role`, in one transaction that refuses to leave
+    /// the organization without an owner.
+    async fn remove_member(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        expected_role: &str,
+    ) -> Result<MembershipChange>;
+    /// Stores an invitation and revokes the pending ones for the same email and organization;
+    /// `Conflict` when a user with that email is a member already.
+    async fn create_invitation(&self, invitation: &NewInvitation) -> Result<Invitation>;
+    /// The organization's invitations neither used, revoked nor expired at `now_ms`, newest
+    /// first.
+    async fn pending_invitations(
+        &self,
+        organization_id: &str,
+        now_ms: i64,
+    ) -> Result<Vec<Invitation>>;
+    /// One invitation, if it is pending at `now_ms`.
+    async fn pending_invitation(&self, id: &str, now_ms: i64) -> Result<Option<Invitation>>;
+    /// Revokes a pending invitation; true when this call revoked it.
+    async fn revoke_invitation(&self, id: &str, now_ms: i64) -> Result<bool>;
+    /// The invitation a token opens, when it is pending at `now_ms`, with its organization and
+    /// whether its email has an account.
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<InvitationDetails>>;
+    /// Atomically uses a pending invitation: marks it used, creates the account (`Conflict` when
+    /// the email has one) or checks the existing one has the invited email, and adds the
+    /// membership (a member already keeps their role). `None` when the token is not valid or the
+    /// account not the invited one, and then nothing changes.
+    async fn redeem_invitation(
+        &self,
+        token_hash: &str,
+        invitee: &Invitee,
+        now_ms: i64,
+    ) -> Result<Option<AcceptedInvitation>>;
+    /// Stores a one-time reset link for a user, replacing their earlier unused ones.
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        created_by: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<()>;
+    /// Atomically uses a valid reset link: marks it used, sets the password and ends all the
+    /// user's logins. `None` when the token is unknown, used or expired.
+    async fn redeem_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<User>>;
+    /// Sets a user's password and, in the same transaction, ends all their logins but
+    /// `keep_login_hash` and drops their unused reset links. `None` when there is no such user.
+    async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep_login_hash: Option<&str>,
+    ) -> Result<Option<User>>;
+    /// Records a failed login under each throttling key (`email:…`, `ip:…`) and prunes every
+    /// failure older than `prune_before_ms`.
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at_ms: i64,
+        prune_before_ms: i64,
+    ) -> Result<()>;
+    /// The times of a key's failures after `since_ms`, newest first, at most `limit`.
+    async fn recent_login_failures(&self, key: &str, since_ms: i64, limit: u32)
+    -> Result<Vec<i64>>;
+    /// Forgets a key's failures (a successful login clears its email's).
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
 }

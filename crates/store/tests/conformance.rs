@@ -19,6 +19,8 @@ mod ingest_keys;
 mod keys_audit;
 #[path = "conformance/links.rs"]
 mod links;
+#[path = "conformance/members.rs"]
+mod members;
 #[path = "conformance/search.rs"]
 mod search;
 #[path = "conformance/tags.rs"]
@@ -61,6 +63,12 @@ use keys_audit::{
     data_keys_are_one_per_organization_and_rewrapped_in_place, users_are_found_by_ids,
 };
 use links::links_are_added_once_listed_and_deleted;
+use members::{
+    invitations_replace_each_other_and_are_redeemed_once,
+    login_failures_are_counted_per_key_within_the_window,
+    members_change_roles_and_leave_but_the_last_owner_stays,
+    password_resets_and_changes_end_logins, two_owners_demoting_each_other_at_once_leave_one,
+};
 use search::{
     every_filter_alone_and_combined_lists_its_sessions,
     every_sort_pages_by_keyset_in_both_orders_while_sessions_arrive,
@@ -539,6 +547,11 @@ macro_rules! conformance_suite {
                 saved_views_are_patched_and_deleted,
                 api_keys_are_found_by_hash_until_revoked,
                 api_key_use_is_recorded_at_most_once_per_resolution,
+                members_change_roles_and_leave_but_the_last_owner_stays,
+                two_owners_demoting_each_other_at_once_leave_one,
+                invitations_replace_each_other_and_are_redeemed_once,
+                password_resets_and_changes_end_logins,
+                login_failures_are_counted_per_key_within_the_window,
             );
         }
     };

@@ -1,9 +1,12 @@
 //! Login, logout, first-owner setup and `me`. Passwords are argon2id; the cookie holds a random
 //! token whose SHA-256 is what the database keeps.
 
+pub mod account_audit;
 pub mod bearer;
 pub mod password;
+pub mod password_change;
 pub mod session;
+pub mod throttle;
 
 use axum::Json;
 use axum::extract::State;
@@ -17,8 +20,10 @@ use crate::error::ApiError;
 use crate::json_body::JsonBody;
 use crate::state::AppState;
 use crate::{hash_token, new_secret};
-use password::{password_problem, verify_password};
+use account_audit::{AccountEvent, organizations_of};
+use password::{password_problem, verify_password_off_runtime};
 use session::{AuthUser, login_cookie, login_token, require_same_origin};
+use throttle::Attempt;
 
 /// A hash verified when the email is unknown, so both paths cost one argon2 verification and
 /// response times do not tell which emails have accounts.
@@ -44,18 +49,59 @@ pub async fn login(
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<Response, ApiError> {
     require_same_origin(&headers)?;
-    let credentials = state.meta.user_credentials(body.email.trim()).await?;
+    let email = body.email.trim();
+    if email.chars().count() > tapedeck_core::accounts::MAX_EMAIL_CHARS {
+        return Err(ApiError::InvalidCredentials);
+    }
+    // Throttled before the password is checked: while throttled, a right guess is refused too.
+    let attempt = Attempt::new(email, &headers);
+    attempt.check(&state).await?;
+    let credentials = state.meta.user_credentials(email).await?;
     let hash = credentials
         .as_ref()
         .map_or(DUMMY_HASH.clone(), |c| c.password_hash.clone());
-    let password = body.password.clone();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|_| ApiError::Internal)?;
+    let matches = verify_password_off_runtime(&body.password, &hash).await?;
     match credentials {
-        Some(credentials) if matches => start_login(&state, credentials.user).await,
-        _ => {
-            tracing::info!(email = %body.email, "login refused");
+        Some(credentials) if matches => {
+            attempt.succeeded(&state).await?;
+            let user = credentials.user;
+            let response = start_login(&state, user.clone()).await?;
+            account_audit::record(
+                &state,
+                &headers,
+                AccountEvent {
+                    organization_ids: &organizations_of(&state, &user.id).await?,
+                    actor: format!("user:{}", user.id),
+                    action: "auth.login",
+                    target: format!("user:{}", user.id),
+                    details: json!({}),
+                },
+            )
+            .await?;
+            Ok(response)
+        }
+        credentials => {
+            attempt.failed(&state).await?;
+            tracing::info!(email = %email, "login refused");
+            let (organization_ids, target) = match &credentials {
+                Some(c) => (
+                    organizations_of(&state, &c.user.id).await?,
+                    format!("user:{}", c.user.id),
+                ),
+                None => (Vec::new(), format!("email:{}", email.to_ascii_lowercase())),
+            };
+            account_audit::record(
+                &state,
+                &headers,
+                AccountEvent {
+                    organization_ids: &organization_ids,
+                    actor: "anonymous".into(),
+                    action: "auth.login_failed",
+                    target,
+                    details: json!({ "email": email.to_ascii_lowercase() }),
+                },
+            )
+            .await?;
             Err(ApiError::InvalidCredentials)
         }
     }
@@ -95,7 +141,8 @@ pub async fn setup(
     }
 }
 
-async fn start_login(state: &AppState, user: User) -> Result<Response, ApiError> {
+/// Creates a login for the user and answers `{"user": {id, email}}` with its cookie.
+pub(crate) async fn start_login(state: &AppState, user: User) -> Result<Response, ApiError> {
     let token = new_secret(32);
     let now = state.now_ms();
     let ttl = state.config.login_ttl;
@@ -131,7 +178,25 @@ pub async fn logout(
 ) -> Result<Response, ApiError> {
     require_same_origin(&headers)?;
     if let Some(token) = login_token(&headers) {
-        state.meta.delete_login(&hash_token(&token)).await?;
+        let hash = hash_token(&token);
+        // Only a live login is audited: a stale cookie's logout ends nothing.
+        if let Some(user) = state.meta.user_by_login(&hash, state.now_ms()).await? {
+            state.meta.delete_login(&hash).await?;
+            account_audit::record(
+                &state,
+                &headers,
+                AccountEvent {
+                    organization_ids: &organizations_of(&state, &user.id).await?,
+                    actor: format!("user:{}", user.id),
+                    action: "auth.logout",
+                    target: format!("user:{}", user.id),
+                    details: json!({}),
+                },
+            )
+            .await?;
+        } else {
+            state.meta.delete_login(&hash).await?;
+        }
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(

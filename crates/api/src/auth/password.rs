@@ -29,6 +29,30 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Hashes off the async runtime (argon2 takes tens of milliseconds by design).
+pub async fn hash_password_off_runtime(password: &str) -> Result<String, crate::ApiError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| crate::ApiError::Internal)?
+        .map_err(|_| crate::ApiError::Internal)
+}
+
+/// Verifies off the async runtime. A password longer than any accepted one is wrong without
+/// hashing it.
+pub async fn verify_password_off_runtime(
+    password: &str,
+    stored_hash: &str,
+) -> Result<bool, crate::ApiError> {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Ok(false);
+    }
+    let (password, stored_hash) = (password.to_string(), stored_hash.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
+        .await
+        .map_err(|_| crate::ApiError::Internal)
+}
+
 /// Returns why a new password is refused, if it is.
 pub fn password_problem(password: &str) -> Option<String> {
     let chars = password.chars().count();

@@ -13,6 +13,7 @@ mod ingest_keys;
 mod jobs;
 mod keys_audit;
 mod links;
+mod members;
 mod projects;
 mod search;
 mod sessions;
@@ -37,6 +38,10 @@ use crate::annotations::{NewLink, NewSavedView, SavedView, SessionLink, TagUpdat
 use crate::api_keys::{ApiKey, NewApiKey};
 use crate::compaction_meta::{CompactionSwap, Job, RecordingRecord};
 use crate::ingest_keys::{IngestKey, LiveIngestKey, NewIngestKey, RetireOutcome};
+use crate::members::{
+    AcceptedInvitation, Invitation, InvitationDetails, Invitee, Member, MembershipChange,
+    NewInvitation,
+};
 use crate::meta::*;
 use crate::session_search::SessionListItem;
 
@@ -458,5 +463,149 @@ impl MetaStore for PgMetaStore {
     }
     async fn record_api_key_use(&self, id: &str, now_ms: i64, resolution_ms: i64) -> Result<bool> {
         api_keys::record_api_key_use(&self.pool, id, now_ms, resolution_ms).await
+    }
+
+    async fn members(&self, organization_id: &str) -> Result<Vec<Member>> {
+        members::members(&self.pool, organization_id).await
+    }
+    async fn change_member_role(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        expected_role: &str,
+        role: &str,
+    ) -> Result<MembershipChange> {
+        let mut tx = self.pool.begin().await?;
+        let change = members::change_membership(
+            &mut tx,
+            organization_id,
+            user_id,
+            expected_role,
+            Some(role),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(change)
+    }
+    async fn remove_member(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        expected_role: &str,
+    ) -> Result<MembershipChange> {
+        let mut tx = self.pool.begin().await?;
+        let change =
+            members::change_membership(&mut tx, organization_id, user_id, expected_role, None)
+                .await?;
+        tx.commit().await?;
+        Ok(change)
+    }
+    async fn create_invitation(&self, invitation: &NewInvitation) -> Result<Invitation> {
+        let mut tx = self.pool.begin().await?;
+        let created = members::create_invitation(&mut tx, invitation).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+    async fn pending_invitations(
+        &self,
+        organization_id: &str,
+        now_ms: i64,
+    ) -> Result<Vec<Invitation>> {
+        members::pending_invitations(&self.pool, Some(organization_id), None, now_ms).await
+    }
+    async fn pending_invitation(&self, id: &str, now_ms: i64) -> Result<Option<Invitation>> {
+        let found = members::pending_invitations(&self.pool, None, Some(id), now_ms).await?;
+        Ok(found.into_iter().next())
+    }
+    async fn revoke_invitation(&self, id: &str, now_ms: i64) -> Result<bool> {
+        members::revoke_invitation(&self.pool, id, now_ms).await
+    }
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<InvitationDetails>> {
+        members::invitation_by_token(&self.pool, token_hash, now_ms).await
+    }
+    async fn redeem_invitation(
+        &self,
+        token_hash: &str,
+        invitee: &Invitee,
+        now_ms: i64,
+    ) -> Result<Option<AcceptedInvitation>> {
+        let mut tx = self.pool.begin().await?;
+        let accepted = members::redeem_invitation(&mut tx, token_hash, invitee, now_ms).await?;
+        if accepted.is_some() {
+            tx.commit().await?;
+        }
+        Ok(accepted)
+    }
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        created_by: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        members::create_password_reset(
+            &mut tx,
+            token_hash,
+            user_id,
+            created_by,
+            now_ms,
+            expires_at_ms,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    async fn redeem_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<User>> {
+        let mut tx = self.pool.begin().await?;
+        let user =
+            members::redeem_password_reset(&mut tx, token_hash, password_hash, now_ms).await?;
+        if user.is_some() {
+            tx.commit().await?;
+        }
+        Ok(user)
+    }
+    async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep_login_hash: Option<&str>,
+    ) -> Result<Option<User>> {
+        let mut tx = self.pool.begin().await?;
+        let user = members::set_password(&mut tx, user_id, password_hash, keep_login_hash).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at_ms: i64,
+        prune_before_ms: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        members::record_login_failure(&mut tx, keys, at_ms, prune_before_ms).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    async fn recent_login_failures(
+        &self,
+        key: &str,
+        since_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<i64>> {
+        members::recent_login_failures(&self.pool, key, since_ms, limit).await
+    }
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        members::clear_login_failures(&self.pool, key).await
     }
 }
