@@ -1,5 +1,6 @@
 //! Project settings through the real router: reading, partial updates, validation, roles,
-//! tenancy, CSRF, and delivery to recorders through `recorder-config`.
+//! tenancy, CSRF, and delivery to recorders through `recorder-config`; creating projects; one
+//! audit entry per creation and per settings change.
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -293,4 +294,145 @@ async fn projects_need_a_login() {
             "{uri}"
         );
     }
+}
+
+/// POSTs a new project as a same-origin browser (or from `origin`).
+async fn create_project(app: &TestApp, cookie: &str, body: Value, origin: &str) -> TestResponse {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/projects")
+        .header(header::HOST, "127.0.0.1:7070")
+        .header(header::ORIGIN, origin)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    app.send(request).await
+}
+
+/// The organization's audit entries of `action`, oldest first.
+async fn audited(app: &TestApp, action: &str) -> Vec<tapedeck_store::AuditEntry> {
+    let query = tapedeck_store::AuditQuery {
+        organization_ids: vec![app.org_id.clone()],
+        limit: 100,
+        ..Default::default()
+    };
+    let mut entries: Vec<_> = app
+        .meta
+        .audit_entries(&query)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == action)
+        .collect();
+    entries.reverse();
+    entries
+}
+
+#[tokio::test]
+async fn admins_create_projects_that_record_at_once() {
+    let app = TestApp::new().await;
+    let cookie = app.login("admin@test.test", "admin").await;
+    let body = json!({"organization_id": app.org_id, "name": "  Checkout "});
+    let created = create_project(&app, &cookie, body, "http://127.0.0.1:7070").await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let project = created.json();
+    let id = project["id"].as_str().unwrap();
+    let key = project["ingest_key"].as_str().unwrap();
+    assert!(key.starts_with("tdp_") && key.len() == 36, "{key}");
+    let expected = json!({
+        "id": id, "organization_id": app.org_id, "name": "Checkout", "ingest_key": key,
+        "allowed_origins": [], "settings": default_settings(), "can_manage": true,
+    });
+    assert_eq!(project, expected);
+    let read = app.get(&format!("/api/v1/projects/{id}"), &cookie).await;
+    assert_eq!(
+        read.json(),
+        expected,
+        "the answer is the project as GET shows it"
+    );
+
+    let batch = tapedeck_testkit::batch("0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c", 0, 1_000, 1);
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/ingest")
+        .header("x-tapedeck-project", key)
+        .body(Body::from(batch))
+        .unwrap();
+    assert_eq!(app.send(request).await.json(), json!({"status": "stored"}));
+
+    let again = json!({"organization_id": app.org_id, "name": "Checkout"});
+    let duplicate = create_project(&app, &cookie, again, "http://127.0.0.1:7070").await;
+    assert_eq!(
+        (duplicate.status, duplicate.error_code().as_str()),
+        (StatusCode::CONFLICT, "conflict")
+    );
+    let unnamed = json!({"organization_id": app.org_id, "name": " "});
+    let invalid = create_project(&app, &cookie, unnamed, "http://127.0.0.1:7070").await;
+    assert_eq!(
+        (invalid.status, invalid.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_request")
+    );
+    let entries = audited(&app, "project.create").await;
+    assert_eq!(entries.len(), 1, "one entry, none for the refusals");
+    assert_eq!(entries[0].target, format!("project:{id}"));
+    assert_eq!(entries[0].details["name"], "Checkout");
+}
+
+#[tokio::test]
+async fn creating_a_project_needs_the_right_role_in_that_organization() {
+    let app = TestApp::new().await;
+    let body = json!({"organization_id": app.org_id, "name": "New"});
+    for (email, role) in [("m@test.test", "member"), ("v@test.test", "viewer")] {
+        let cookie = app.login(email, role).await;
+        let refused = create_project(&app, &cookie, body.clone(), "http://127.0.0.1:7070").await;
+        assert_eq!(
+            (refused.status, refused.error_code().as_str()),
+            (StatusCode::FORBIDDEN, "forbidden"),
+            "{role}"
+        );
+    }
+    let other = app.meta.create_organization("Other org", 0).await.unwrap();
+    let outsider = app.login_in(&other.id, "owner@other.test", "owner").await;
+    let foreign = create_project(&app, &outsider, body.clone(), "http://127.0.0.1:7070").await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let owner = app.login("owner@test.test", "owner").await;
+    let forged = create_project(&app, &owner, body, "https://evil.test").await;
+    assert_eq!(forged.error_code(), "csrf_rejected");
+    let listed = app.get("/api/v1/projects", &owner).await.json();
+    assert_eq!(
+        listed["projects"].as_array().unwrap().len(),
+        1,
+        "none created"
+    );
+    assert!(audited(&app, "project.create").await.is_empty());
+}
+
+#[tokio::test]
+async fn settings_changes_are_audited_once_with_their_fields() {
+    let app = TestApp::new().await;
+    let cookie = app.login("admin@test.test", "admin").await;
+    let id = app.project.id.clone();
+    let changed = patch_settings(
+        &app,
+        &id,
+        &cookie,
+        json!({"privacy": "strict", "sample_rate": 0.5}),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::OK);
+    let refused = patch_settings(&app, &id, &cookie, json!({"sample_rate": 2})).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let entries = audited(&app, "project.settings").await;
+    assert_eq!(entries.len(), 1, "the refused patch is not audited");
+    assert_eq!(entries[0].target, format!("project:{id}"));
+    let mut fields: Vec<_> = entries[0].details["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["privacy", "sample_rate"]);
+    assert!(entries[0].actor.starts_with("user:"));
 }
