@@ -83,6 +83,27 @@ pub async fn add_security_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// What browsers are told once they reached the server over HTTPS: use only HTTPS for a year.
+/// No `includeSubDomains`: other hosts of the operator's domain are not ours to decide.
+pub const HSTS: &str = "max-age=31536000";
+
+/// Adds `Strict-Transport-Security` when users reach the server over HTTPS (its own TLS or an
+/// `https://` `public_url` behind a proxy); browsers ignore it over plain HTTP anyway.
+pub async fn add_hsts(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    if state.config.users_reach_https() {
+        response
+            .headers_mut()
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(HSTS));
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

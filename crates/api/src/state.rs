@@ -51,6 +51,15 @@ impl Default for ApiConfig {
     }
 }
 
+impl ApiConfig {
+    /// Returns true when users reach the server over HTTPS: it serves TLS itself, or a
+    /// TLS-terminating proxy sits in front (`public_url` is `https://`). Cookies are then
+    /// `Secure` and responses carry HSTS.
+    pub fn users_reach_https(&self) -> bool {
+        self.served_over_tls || self.public_url.starts_with("https://")
+    }
+}
+
 /// A source of "now", so tests can pin time.
 pub trait Clock: Send + Sync {
     fn now_ms(&self) -> i64;

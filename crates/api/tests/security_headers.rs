@@ -164,5 +164,44 @@ async fn login_cookies_are_secure_only_when_served_over_tls() {
         let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
         assert_eq!(cookie.ends_with("; Secure"), served_over_tls, "{cookie}");
         assert!(cookie.contains("HttpOnly"));
+        assert_eq!(
+            response
+                .headers()
+                .get(header::STRICT_TRANSPORT_SECURITY)
+                .map(|v| v.to_str().unwrap()),
+            served_over_tls.then_some("max-age=31536000"),
+            "HSTS only when users reach the server over HTTPS"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hsts_follows_an_https_public_url_behind_a_proxy() {
+    let app = TestApp::new().await;
+    for (public_url, hsts) in [
+        ("https://replay.example.com", true),
+        ("http://127.0.0.1:7070", false),
+    ] {
+        let config = ApiConfig {
+            public_url: public_url.into(),
+            ..ApiConfig::default()
+        };
+        let router = tapedeck_api::router(AppState::new(
+            app.meta.clone(),
+            app.recordings.clone(),
+            config,
+        ));
+        let request = axum::http::Request::builder()
+            .uri("/healthz")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        assert_eq!(
+            response
+                .headers()
+                .contains_key(header::STRICT_TRANSPORT_SECURITY),
+            hsts,
+            "{public_url}"
+        );
     }
 }
