@@ -5,6 +5,8 @@
 // viewer sees the settings read-only; a password reset link and the account page's password
 // change work. The tests run in order and share the server.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch } from '../lib/browser.mjs';
 import { OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
@@ -243,4 +245,43 @@ test('the account page changes your own password', async () => {
     body: JSON.stringify({ email: INVITEE_EMAIL, password: 'account password 4' }),
   });
   assert.equal(login.status, 200, 'the new password signs in');
+});
+
+test('an existing account joins a second organization with its own password; the switcher changes organization', async () => {
+  const bin = process.env.TAPEDECK_BIN ?? resolve(import.meta.dirname, '../../target/debug/tapedeck');
+  const made = spawnSync(bin, ['admin', 'create-user', '--data-dir', server.dataDir, '--email', 'boss@acme.test', '--password-stdin', '--org', 'Acme', '--role', 'owner'], {
+    input: 'acme boss password',
+  });
+  assert.equal(made.status, 0, String(made.stderr));
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'boss@acme.test', password: 'acme boss password' }),
+  });
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const acme = (await (await fetch(`${server.url}/api/v1/me`, { headers: { cookie } })).json()).organizations[0];
+  const invited = await fetch(`${server.url}/api/v1/invitations`, {
+    method: 'POST',
+    headers: { cookie, origin: server.url, 'content-type': 'application/json' },
+    body: JSON.stringify({ organization_id: acme.id, email: OWNER_EMAIL, role: 'admin' }),
+  });
+  assert.equal(invited.status, 201);
+  const { url } = await invited.json();
+
+  await owner.goto(url.replace(/^https?:\/\/[^/]+/, server.url));
+  await owner.waitForSelector('h1:has-text("Join Acme")');
+  assert.equal(await owner.locator('input[autocomplete=new-password]').count(), 0, 'no new password for an existing account');
+  await owner.fill('input[autocomplete=current-password]', OWNER_PASSWORD);
+  await owner.click('button[type=submit]');
+  await owner.waitForURL(`${server.url}/`);
+
+  await owner.goto(`${server.url}/settings/members`);
+  await owner.waitForSelector('select[aria-label="Organization"]');
+  await owner.selectOption('select[aria-label="Organization"]', acme.id);
+  await owner.waitForURL(new RegExp(`/settings/members\\?org=${acme.id}$`));
+  await owner.waitForSelector('tr[data-email="boss@acme.test"]');
+  assert.match(await owner.textContent('.settings__role'), /Admin/);
+  assert.equal(await owner.locator('tr[data-email="boss@acme.test"] select').count(), 0, 'an admin cannot change an owner');
+  assert.equal(await owner.locator('tr[data-email="boss@acme.test"] button').count(), 0, 'nor remove or reset them');
+  assert.equal(await owner.getAttribute('a.settings__link:has-text("Audit log")', 'href'), `/settings/audit?org=${acme.id}`, 'the nav keeps the organization');
 });
