@@ -37,7 +37,6 @@ export function useLoad<T>(load: () => Promise<T>, inputs: unknown[], enabled = 
       live = false;
     };
     // `load` is a fresh closure each render; `inputs` say when it means something new.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...inputs, attempt, enabled]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   const set = useCallback((value: T) => setState({ phase: 'ready', value }), []);
