@@ -19,6 +19,7 @@ mod json_array;
 mod json_body;
 mod members;
 mod notes;
+pub mod openapi;
 mod projects;
 mod recorder_config;
 mod routes;

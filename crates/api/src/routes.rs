@@ -6,6 +6,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::ingest_keys;
+use crate::openapi;
 use crate::state::AppState;
 use crate::{
     api_keys, assets, auth, end_user_data, erasure, export, health, ingest, notes, projects,
@@ -135,6 +136,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/views/{id}",
             patch(saved_views::update_view).delete(saved_views::delete_view),
         )
+        // The API's own documentation (public): the OpenAPI document and Swagger UI.
+        .route("/api/v1/openapi.json", get(openapi::openapi_json))
+        .route("/api/docs", get(openapi::docs_index))
+        .route("/api/docs/{file}", get(openapi::docs_file))
         .layer(CompressionLayer::new());
 
     // Downloads keep their Content-Length (the web app shows progress); the files are compressed.
