@@ -35,7 +35,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** SPEC §9: batches/s sustained on 2 cores at p99 < 50 ms. */
 export const SUSTAINED_BUDGET = 5_000;
 export const INGEST_PLANS = {
-  quick: { recorders: 10_000, stepSeconds: 3, warmupSeconds: 2, rates: { start: 25, factor: 4, max: 25_600 }, drainSeconds: 3, templates: 6, apiSample: 50, costBatches: 20 },
+  quick: { recorders: 10_000, stepSeconds: 3, warmupSeconds: 1, rates: { start: 25, factor: 4, max: 6_400 }, drainSeconds: 2, templates: 6, apiSample: 50, costBatches: 10 },
   full: { recorders: 10_000, stepSeconds: 15, warmupSeconds: 5, rates: { start: 25, factor: 2, max: 51_200 }, drainSeconds: 10, templates: 8, apiSample: 200, costBatches: 100 },
 };
 /** Connections the client keeps open to the target (`--sockets N` overrides). */

@@ -34,7 +34,7 @@ import { BENCH_SERVER_ENV, fmt, machine, option, quantile, sleep, spliceSection,
 const ROOT = resolve(import.meta.dirname, '..');
 export const PLAYER_PLANS = {
   // One 1-hour session, fewer seeks and shorter frame runs: make bench-quick has 5 minutes for everything.
-  quick: { sessions: [{ profile: 'heavy', minutes: 60, seed: 2 }], randomSeeks: 8, frameSeconds: 3, compactionWaitMs: 180_000 },
+  quick: { sessions: [{ profile: 'heavy', minutes: 60, seed: 2 }], randomSeeks: 6, frameSeconds: 2, compactionWaitMs: 180_000 },
   full: {
     sessions: [
       { profile: 'heavy', minutes: 60, seed: 2 }, { profile: 'heavy', minutes: 120, seed: 3 },

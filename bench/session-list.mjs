@@ -38,7 +38,7 @@ import { BENCH_SERVER_ENV, fmt, machine, option, quantile, sleep, spliceSection,
 const ROOT = resolve(import.meta.dirname, '..');
 const DAY = 86_400_000;
 export const LIST_PLANS = {
-  quick: { templates: 500, total: 20_000, runs: 15, browserRuns: 3 },
+  quick: { templates: 300, total: 10_000, runs: 15, browserRuns: 3 },
   full: { templates: 2_000, total: 1_000_000, runs: 40, browserRuns: 5 },
 };
 /** SPEC §9. */
