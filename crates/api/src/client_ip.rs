@@ -8,6 +8,7 @@
 
 use std::net::SocketAddr;
 
+use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
@@ -26,10 +27,14 @@ pub async fn resolve_client_ip(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| address.ip());
+    // As the `ConnectInfo` extractor does, a test's `MockConnectInfo` stands in for the socket.
+    let extensions = request.extensions();
+    let peer = match extensions.get::<ConnectInfo<SocketAddr>>() {
+        Some(ConnectInfo(address)) => Some(address.ip()),
+        None => extensions
+            .get::<MockConnectInfo<SocketAddr>>()
+            .map(|MockConnectInfo(address)| address.ip()),
+    };
     let headers = request.headers_mut();
     headers.remove(&CLIENT_IP_HEADER);
     // Several header lines are one list, in order (RFC 9110 §5.3).
