@@ -68,6 +68,8 @@ struct Case {
     /// Status for each role when the target is in the other organization; `None` when the
     /// request names no organization's data (lists answer only the caller's own).
     foreign: Option<[u16; 4]>,
+    /// The audit action a success writes, exactly once; `None`: a success writes none.
+    audits: Option<&'static str>,
 }
 
 /// Another organization's target is not found, whatever the caller's role in their own.
@@ -98,6 +100,7 @@ fn case(
         body: no_body,
         own,
         foreign,
+        audits: None,
     }
 }
 
@@ -108,6 +111,13 @@ impl Case {
 
     fn query(self, query: &'static str) -> Case {
         Case { query, ..self }
+    }
+
+    fn audits(self, action: &'static str) -> Case {
+        Case {
+            audits: Some(action),
+            ..self
+        }
     }
 }
 
@@ -126,15 +136,15 @@ fn table() -> Vec<Case> {
         case(M::GET, "/api/v1/me", &[], ALL, None),
         case(M::GET, "/api/v1/api-keys", &[], ADMINS, None),
         case(M::POST, "/api/v1/api-keys", &[("org", Org)], [201, 201, 403, 403], HIDDEN)
-            .body(|v, _| json_body(json!({"organization_id": v["org"], "name": "ci", "role": "viewer"}))),
-        case(M::DELETE, "/api/v1/api-keys/{id}", &[("id", ApiKey)], [204, 204, 403, 403], HIDDEN),
+            .body(|v, _| json_body(json!({"organization_id": v["org"], "name": "ci", "role": "viewer"}))).audits("api_key.create"),
+        case(M::DELETE, "/api/v1/api-keys/{id}", &[("id", ApiKey)], [204, 204, 403, 403], HIDDEN).audits("api_key.revoke"),
         case(M::GET, "/api/v1/projects", &[], ALL, None),
         case(M::GET, "/api/v1/projects/{id}", &[("id", Project)], ALL, HIDDEN),
         case(M::PATCH, "/api/v1/projects/{id}/settings", &[("id", Project)], ADMINS, HIDDEN)
-            .body(|_, _| json_body(json!({"sample_rate": 1.0}))),
+            .body(|_, _| json_body(json!({"sample_rate": 1.0}))).audits("project.settings"),
         case(M::GET, "/api/v1/sessions", &[], ALL, None),
-        case(M::GET, "/api/v1/sessions/{id}", &[("id", Session)], ALL, HIDDEN),
-        case(M::DELETE, "/api/v1/sessions/{id}", &[("id", Session)], [204, 204, 403, 403], HIDDEN),
+        case(M::GET, "/api/v1/sessions/{id}", &[("id", Session)], ALL, HIDDEN).audits("session.view"),
+        case(M::DELETE, "/api/v1/sessions/{id}", &[("id", Session)], [204, 204, 403, 403], HIDDEN).audits("session.delete"),
         case(M::GET, "/api/v1/sessions/{id}/events", &[("id", Session)], ALL, HIDDEN),
         case(M::GET, "/api/v1/sessions/{id}/timeline", &[("id", Session)], ALL, HIDDEN),
         case(M::GET, "/api/v1/sessions/{id}/notes", &[("id", Session)], ALL, HIDDEN),
@@ -143,22 +153,22 @@ fn table() -> Vec<Case> {
         // The note is the owner's: for the others, deleting it is moderation.
         case(M::DELETE, "/api/v1/sessions/{id}/notes/{note_id}", &[("id", Session), ("note_id", Note)], [204, 204, 403, 403], HIDDEN),
         case(M::PUT, "/api/v1/sessions/{id}/tags", &[("id", Session)], [200, 200, 200, 403], HIDDEN)
-            .body(|_, _| json_body(json!({"add": {"vip": ""}}))),
+            .body(|_, _| json_body(json!({"add": {"vip": ""}}))).audits("session.tag"),
         // Bulk tagging skips sessions the caller may not tag, so the other organization's is
         // answered 200 with nothing updated (checked unchanged); 403 to a caller who may tag
         // nowhere. End-user data covers the caller's organizations only, the same way.
         case(M::POST, "/api/v1/sessions/tags", &[("session", Session)], [200, 200, 200, 403], Some([200, 200, 200, 403]))
-            .body(|v, _| json_body(json!({"session_ids": [v["session"]], "add": {"vip": ""}}))),
+            .body(|v, _| json_body(json!({"session_ids": [v["session"]], "add": {"vip": ""}}))).audits("session.tag"),
         case(M::GET, "/api/v1/sessions/{id}/links", &[("id", Session)], ALL, HIDDEN),
         case(M::POST, "/api/v1/sessions/{id}/links", &[("id", Session)], [201, 201, 201, 403], HIDDEN)
-            .body(|_, _| json_body(json!({"kind": "ticket", "ref": "ZD-1"}))),
-        case(M::DELETE, "/api/v1/sessions/{id}/links/{link_id}", &[("id", Session), ("link_id", Link)], [204, 204, 204, 403], HIDDEN),
-        case(M::GET, "/api/v1/sessions/{id}/export", &[("id", Session)], ALL, HIDDEN),
+            .body(|_, _| json_body(json!({"kind": "ticket", "ref": "ZD-1"}))).audits("session.link"),
+        case(M::DELETE, "/api/v1/sessions/{id}/links/{link_id}", &[("id", Session), ("link_id", Link)], [204, 204, 204, 403], HIDDEN).audits("session.unlink"),
+        case(M::GET, "/api/v1/sessions/{id}/export", &[("id", Session)], ALL, HIDDEN).audits("session.export"),
         case(M::POST, "/api/v1/sessions/import", &[("project", Project)], [201, 201, 403, 403], HIDDEN)
             .query("?project_id={project}")
-            .body(|_, w| Payload::Bytes(w.export_file.clone(), "application/octet-stream")),
-        case(M::GET, "/api/v1/end-users/{user_id}/data", &[("user_id", EndUser)], ADMINS, Some(ADMINS)),
-        case(M::DELETE, "/api/v1/end-users/{user_id}/data", &[("user_id", EndUser)], ADMINS, Some(ADMINS)),
+            .body(|_, w| Payload::Bytes(w.export_file.clone(), "application/octet-stream")).audits("session.import"),
+        case(M::GET, "/api/v1/end-users/{user_id}/data", &[("user_id", EndUser)], ADMINS, Some(ADMINS)).audits("end_user.export"),
+        case(M::DELETE, "/api/v1/end-users/{user_id}/data", &[("user_id", EndUser)], ADMINS, Some(ADMINS)).audits("end_user.erase"),
         case(M::GET, "/api/v1/views", &[], ALL, None),
         case(M::POST, "/api/v1/views", &[("org", Org)], [201, 201, 201, 403], HIDDEN)
             .body(|v, _| json_body(json!({"organization_id": v["org"], "name": format!("errors {}", v["unique"]), "filters": {"has_errors": "true"}}))),
@@ -167,28 +177,28 @@ fn table() -> Vec<Case> {
             .body(|_, _| json_body(json!({"shared": true}))),
         case(M::DELETE, "/api/v1/views/{id}", &[("id", View)], [204, 204, 403, 403], HIDDEN),
         case(M::POST, "/api/v1/projects", &[("org", Org)], [201, 201, 403, 403], HIDDEN)
-            .body(|v, _| json_body(json!({"organization_id": v["org"], "name": format!("shop {}", v["unique"])}))),
+            .body(|v, _| json_body(json!({"organization_id": v["org"], "name": format!("shop {}", v["unique"])}))).audits("project.create"),
         case(M::GET, "/api/v1/projects/{id}/ingest-keys", &[("id", Project)], ALL, HIDDEN),
         case(M::POST, "/api/v1/projects/{id}/ingest-keys/rotate", &[("id", Project)], [201, 201, 403, 403], HIDDEN)
-            .body(|_, _| json_body(json!({"grace_hours": 24}))),
+            .body(|_, _| json_body(json!({"grace_hours": 24}))).audits("project.key_rotate"),
         case(M::PATCH, "/api/v1/projects/{id}/ingest-keys/{key_id}", &[("id", Project), ("key_id", IngestKey)], ADMINS, HIDDEN)
-            .body(|_, _| json_body(json!({"rate_limit_per_minute": 1_000_000}))),
-        case(M::DELETE, "/api/v1/projects/{id}/ingest-keys/{key_id}", &[("key_id", RetiringKey)], [204, 204, 403, 403], HIDDEN),
+            .body(|_, _| json_body(json!({"rate_limit_per_minute": 1_000_000}))).audits("project.key_update"),
+        case(M::DELETE, "/api/v1/projects/{id}/ingest-keys/{key_id}", &[("key_id", RetiringKey)], [204, 204, 403, 403], HIDDEN).audits("project.key_retire"),
         case(M::GET, "/api/v1/members", &[("org", Org)], ALL, HIDDEN).query("?organization_id={org}"),
         case(M::PATCH, "/api/v1/members/{user_id}", &[("org", Org), ("user_id", Member)], ADMINS, HIDDEN)
-            .body(|v, _| json_body(json!({"organization_id": v["org"], "role": "viewer"}))),
+            .body(|v, _| json_body(json!({"organization_id": v["org"], "role": "viewer"}))).audits("member.role_change"),
         case(M::DELETE, "/api/v1/members/{user_id}", &[("org", Org), ("user_id", Member)], [204, 204, 403, 403], HIDDEN)
-            .query("?organization_id={org}"),
+            .query("?organization_id={org}").audits("member.remove"),
         case(M::POST, "/api/v1/members/{user_id}/password-reset", &[("org", Org), ("user_id", Member)], [201, 201, 403, 403], HIDDEN)
-            .body(|v, _| json_body(json!({"organization_id": v["org"]}))),
+            .body(|v, _| json_body(json!({"organization_id": v["org"]}))).audits("user.password_reset"),
         case(M::POST, "/api/v1/invitations", &[("org", Org)], [201, 201, 403, 403], HIDDEN)
-            .body(|v, _| json_body(json!({"organization_id": v["org"], "email": format!("new{}@own.test", v["unique"]), "role": "member"}))),
-        case(M::DELETE, "/api/v1/invitations/{id}", &[("id", Invitation)], [204, 204, 403, 403], HIDDEN),
+            .body(|v, _| json_body(json!({"organization_id": v["org"], "email": format!("new{}@own.test", v["unique"]), "role": "member"}))).audits("member.invite"),
+        case(M::DELETE, "/api/v1/invitations/{id}", &[("id", Invitation)], [204, 204, 403, 403], HIDDEN).audits("member.invite_revoke"),
         case(M::GET, "/api/v1/audit", &[("org", Org)], ADMINS, HIDDEN).query("?organization_id={org}"),
-        case(M::GET, "/api/v1/audit/export", &[("org", Org)], ADMINS, HIDDEN).query("?organization_id={org}&format=csv"),
+        case(M::GET, "/api/v1/audit/export", &[("org", Org)], ADMINS, HIDDEN).query("?organization_id={org}&format=csv").audits("audit.export"),
         // Every role changes its own password (and only its own: there is no user in the path).
         case(M::POST, "/api/v1/me/password", &[], [204, 204, 204, 204], None)
-            .body(|_, _| json_body(json!({"current_password": TEST_PASSWORD, "new_password": TEST_PASSWORD}))),
+            .body(|_, _| json_body(json!({"current_password": TEST_PASSWORD, "new_password": TEST_PASSWORD}))).audits("user.password_change"),
     ]
 }
 
@@ -575,6 +585,31 @@ impl World {
         self.app.send(request.body(body).unwrap()).await
     }
 
+    /// How many entries both organizations' audit logs hold.
+    async fn audit_count(&self) -> usize {
+        self.audit_entries().await.len()
+    }
+
+    /// The (organization, action) of the entries written after the first `before`.
+    async fn audit_since(&self, before: usize) -> Vec<(String, String)> {
+        let mut entries = self.audit_entries().await;
+        entries.reverse(); // oldest first
+        entries
+            .into_iter()
+            .skip(before)
+            .map(|e| (e.organization_id.unwrap_or_default(), e.action))
+            .collect()
+    }
+
+    async fn audit_entries(&self) -> Vec<tapedeck_store::AuditEntry> {
+        let query = tapedeck_store::AuditQuery {
+            organization_ids: vec![self.app.org_id.clone(), self.foreign_org.clone()],
+            limit: 100_000,
+            ..Default::default()
+        };
+        self.app.meta.audit_entries(&query).await.unwrap()
+    }
+
     /// Fails when an answer shows any id of the other organization.
     fn assert_no_foreign_ids(&self, what: &str, response: &TestResponse) {
         let body = String::from_utf8_lossy(&response.body);
@@ -651,6 +686,7 @@ async fn every_endpoint_answers_each_role_in_each_organization_exactly() {
                 for (name, res) in case.needs {
                     world.create(name, *res, foreign, &mut vars).await;
                 }
+                let before = world.audit_count().await;
                 let response = world.send(&case, &vars, Some(cookie)).await;
                 let what = format!(
                     "{} {} as {role} of the {} organization",
@@ -667,6 +703,26 @@ async fn every_endpoint_answers_each_role_in_each_organization_exactly() {
                     ));
                 }
                 world.assert_no_foreign_ids(&what, &response);
+                let written = world.audit_since(before).await;
+                let expected_audit: Vec<(String, String)> = match case.audits {
+                    Some(action) if response.status.is_success() && !foreign => {
+                        vec![(world.app.org_id.clone(), action.to_string())]
+                    }
+                    _ => Vec::new(),
+                };
+                let foreign_written: Vec<_> = written
+                    .iter()
+                    .filter(|(org, _)| *org == world.foreign_org)
+                    .collect();
+                if foreign {
+                    if !foreign_written.is_empty() {
+                        failures.push(format!("{what}: wrote {foreign_written:?} into the other organization's audit log"));
+                    }
+                } else if written != expected_audit {
+                    failures.push(format!(
+                        "{what}: audit log got {written:?}, expected {expected_audit:?}"
+                    ));
+                }
                 if foreign {
                     world.assert_foreign_unchanged(&what, &vars).await;
                 }
