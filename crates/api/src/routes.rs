@@ -6,13 +6,12 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::ingest_keys;
-use crate::openapi;
 use crate::state::AppState;
 use crate::{
     api_keys, assets, auth, end_user_data, erasure, export, health, ingest, notes, projects,
     recorder_config, saved_views, session_links, session_tags, sessions, timeline,
 };
-use crate::{audit_log, client_ip, security_headers, session_list};
+use crate::{audit_log, client_ip, openapi, security_headers, session_list};
 use crate::{invitations, members};
 
 /// Builds the whole HTTP surface of the server.
@@ -158,6 +157,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(get(assets::web_app))
         .layer(axum::middleware::from_fn(
             security_headers::add_security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::add_hsts,
         ))
         // Every handler sees the client address decided from the peer (`client_ip.rs`).
         .layer(axum::middleware::from_fn_with_state(

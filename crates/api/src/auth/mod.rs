@@ -169,7 +169,7 @@ pub(crate) async fn start_login(state: &AppState, user: User) -> Result<Response
 /// Returns true when login cookies get `Secure`: the server speaks TLS itself, or users reach
 /// it over https (a TLS-terminating proxy).
 fn cookies_are_secure(state: &AppState) -> bool {
-    state.config.served_over_tls || state.config.public_url.starts_with("https://")
+    state.config.users_reach_https()
 }
 
 pub async fn logout(
