@@ -14,8 +14,10 @@ use super::export::ExportFormat;
 pub const DEFAULT_LIMIT: u32 = 100;
 pub const MAX_LIMIT: u32 = 500;
 
-/// The kinds of actor the log writes (`user:<id>`, `api_key:<id>`, `system:<job>`, `cli`).
+/// The kinds of actor the log writes with an id (`user:<id>`, `api_key:<id>`, `system:<job>`).
 const ACTOR_KINDS: [&str; 3] = ["user", "api_key", "system"];
+/// The actors without one: the command line, and a failed login with an unknown password.
+const PLAIN_ACTORS: [&str; 2] = ["cli", "anonymous"];
 
 /// `action`: one action, or every action under a prefix (`session.*`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,9 +181,9 @@ pub fn parse_audit_query(
     })
 }
 
-/// `cli`, or `<kind>:<id>` for a kind the log writes.
+/// `cli`, `anonymous`, or `<kind>:<id>` for a kind the log writes.
 fn parse_actor(param: &str, v: &str) -> Result<String, QueryError> {
-    let known = v == "cli"
+    let known = PLAIN_ACTORS.contains(&v)
         || v.split_once(':')
             .is_some_and(|(kind, id)| ACTOR_KINDS.contains(&kind) && !id.is_empty());
     if known {
@@ -189,7 +191,7 @@ fn parse_actor(param: &str, v: &str) -> Result<String, QueryError> {
     } else {
         Err(refuse(
             param,
-            "must be user:<id>, api_key:<id>, system:<job> or cli",
+            "must be user:<id>, api_key:<id>, system:<job>, cli or anonymous",
         ))
     }
 }

@@ -65,7 +65,13 @@ fn defaults_and_empty_values() {
         Some(ActionFilter::Exact("session.view".into()))
     );
     assert!(list(&[("organization_id", "o"), ("action", "session")]).is_ok());
-    for actor in ["cli", "system:retention", "api_key:k1", "user:x"] {
+    for actor in [
+        "cli",
+        "anonymous",
+        "system:retention",
+        "api_key:k1",
+        "user:x",
+    ] {
         assert!(
             list(&[("organization_id", "o"), ("actor", actor)]).is_ok(),
             "{actor}"
