@@ -27,7 +27,9 @@ const FILES: [&str; 6] = [
 
 static CONFIG: LazyLock<Arc<Config<'static>>> = LazyLock::new(|| {
     Arc::new(
+        // The base layout: without the top bar that loads any other document by URL.
         Config::new(["/api/v1/openapi.json"])
+            .use_base_layout()
             .try_it_out_enabled(false)
             .display_operation_id(true),
     )

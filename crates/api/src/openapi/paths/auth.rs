@@ -17,12 +17,17 @@ pub fn operations() -> Vec<Op> {
             .tag(AUTH)
             .auth(Auth::Public)
             .json_body(object(vec![("email", string()), ("password", string())]))
+            .describe(
+                "At most 5 failed logins per email and 30 per client address in 15 minutes, \
+                 checked before the password (a right password is refused too while throttled).",
+            )
             .ok(200, SET_COOKIE, r("LoginAnswer"))
             .errors([
                 invalid_json(),
                 invalid_request(),
                 ApiError::InvalidCredentials,
                 ApiError::CsrfRejected,
+                too_many_attempts(),
             ]),
         Op::new(Method::POST, "/api/v1/auth/logout", "logout", "Ends this login")
             .tag(AUTH)

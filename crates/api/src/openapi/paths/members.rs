@@ -69,6 +69,7 @@ fn members() -> Vec<Op> {
             invalid_request(),
             ApiError::Forbidden,
             ApiError::NotFound,
+            conflict(),
             ApiError::LastOwner,
         ]),
         Op::new(
@@ -86,6 +87,7 @@ fn members() -> Vec<Op> {
             invalid_query(),
             ApiError::Forbidden,
             ApiError::NotFound,
+            conflict(),
             ApiError::LastOwner,
         ]),
         Op::new(
