@@ -15,9 +15,10 @@ pub fn now_ms() -> i64 {
     SystemClock.now_ms()
 }
 
-/// Returns a new project ingest key.
+/// Returns a new project ingest key (the shape the API's rotation gives too).
 pub fn new_ingest_key() -> String {
-    format!("tdp_{}", new_secret(16))
+    use tapedeck_core::ingest_keys::{KEY_PREFIX, KEY_RANDOM_BYTES};
+    format!("{KEY_PREFIX}{}", new_secret(KEY_RANDOM_BYTES))
 }
 
 #[allow(
