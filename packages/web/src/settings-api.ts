@@ -111,6 +111,8 @@ export interface AuditEntry {
   at: string;
   actor: string;
   actor_email: string | null;
+  /** An API key's name, for `api_key:` actors. */
+  actor_name?: string | null;
   action: string;
   target: string;
   ip: string | null;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   actionLabel,
+  actorLabel,
   apiQuery,
   checkRange,
   detailPairs,
@@ -39,7 +40,8 @@ test('days become the instants of whole local days', () => {
   const start = new Date(startOfDay('2026-12-01'));
   assert.deepEqual([start.getFullYear(), start.getMonth(), start.getDate(), start.getHours(), start.getMinutes()], [2026, 11, 1, 0, 0]);
   const end = new Date(endOfDay('2026-12-01'));
-  assert.equal(end.getTime() + 1, new Date(2026, 11, 2).getTime(), 'the last millisecond of the day');
+  assert.equal(end.getTime(), new Date(2026, 11, 2).getTime(), 'the next midnight: `to` is exclusive, so the whole day is in');
+  assert.equal(endOfDay('2026-12-31'), new Date(2027, 0, 1).toISOString(), 'across a year');
   assert.equal(checkRange({ ...EMPTY_FILTERS, from: '2026-12-02', to: '2026-12-01' }), 'The start day is after the end day.');
   assert.equal(checkRange({ ...EMPTY_FILTERS, from: '2026-12-01', to: '2026-12-01' }), null);
 });
@@ -78,4 +80,12 @@ test('ids are shortened for display', () => {
   assert.deepEqual(targetParts('cli'), { kind: '', id: 'cli' });
   assert.deepEqual(detailPairs({ key_id: id, grace_hours: 24 }), [['key_id', '01a236b8…'], ['grace_hours', '24']]);
   assert.deepEqual(detailPairs('text'), []);
+});
+
+test('actors are named for people', () => {
+  assert.deepEqual(actorLabel({ actor: 'user:1', actor_email: 'ada@example.com' }), { name: 'ada@example.com', kind: null });
+  assert.deepEqual(actorLabel({ actor: 'api_key:k1', actor_email: null, actor_name: 'CI export' }), { name: 'CI export', kind: 'API key' });
+  assert.deepEqual(actorLabel({ actor: 'system:retention', actor_email: null }), { name: 'Retention job', kind: 'System' });
+  assert.deepEqual(actorLabel({ actor: 'cli' }), { name: 'Command line', kind: 'Operator' });
+  assert.deepEqual(actorLabel({ actor: 'user:01a236b8-5ecc-76c5-a74b-b19822d861a5', actor_email: null }), { name: 'user:01a236b8…', kind: null });
 });

@@ -110,10 +110,10 @@ export function startOfDay(day: string): string {
   return new Date(year, month - 1, date).toISOString();
 }
 
-/** Returns the last millisecond of a local day as RFC 3339 (UTC), so `to` includes the whole day. */
+/** Returns the first instant after a local day as RFC 3339 (UTC): the API's `to` is exclusive, so this includes the whole day. */
 export function endOfDay(day: string): string {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return new Date(new Date(year, month - 1, date + 1).getTime() - 1).toISOString();
+  return new Date(year, month - 1, date + 1).toISOString();
 }
 
 /** Returns a problem with the date range for the form, or null. */
@@ -157,6 +157,16 @@ export function targetParts(target: string): { kind: string; id: string } {
   const colon = target.indexOf(':');
   if (colon <= 0) return { kind: '', id: shortenIds(target) };
   return { kind: target.slice(0, colon), id: shortenIds(target.slice(colon + 1)) };
+}
+
+/** Who did it, as the table shows it: a name and, for non-people, what kind of actor it is. */
+export function actorLabel(entry: { actor: string; actor_email?: string | null; actor_name?: string | null }): { name: string; kind: string | null } {
+  if (entry.actor_email) return { name: entry.actor_email, kind: null };
+  if (entry.actor.startsWith('api_key:')) return { name: entry.actor_name || shortenIds(entry.actor), kind: 'API key' };
+  if (entry.actor === 'system:retention') return { name: 'Retention job', kind: 'System' };
+  if (entry.actor.startsWith('system:')) return { name: entry.actor.slice('system:'.length), kind: 'System' };
+  if (entry.actor === 'cli') return { name: 'Command line', kind: 'Operator' };
+  return { name: entry.actor_name || shortenIds(entry.actor), kind: null };
 }
 
 /** Returns an entry's details as `[key, value]` pairs for display, values as short text with ids shortened. */

@@ -5,11 +5,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Organization } from '../../api.ts';
 import { navigate, useLocation } from '../../router.ts';
-import { type AuditEntry, listAudit, listMembers } from '../../settings-api.ts';
+import { type AuditEntry, listApiKeys, listAudit, listMembers } from '../../settings-api.ts';
 import {
   AUDIT_ACTIONS,
   type AuditFilters,
   actionLabel,
+  actorLabel,
   checkRange,
   detailPairs,
   detailsLine,
@@ -44,6 +45,8 @@ export function AuditSection({ organization, role, multiOrg }: { organization: O
   const [page, setPage] = useState<Page>({ phase: 'loading' });
   const canView = allows(role, 'ViewAudit');
   const members = useLoad(() => listMembers(organization.id), [organization.id], canView);
+  // API keys act too; listing them needs the same role as the log (and a login, which we have).
+  const apiKeys = useLoad(() => listApiKeys(), [organization.id], canView);
 
   // The form follows the address (back/forward, a shared link).
   useEffect(() => setDraft(applied), [appliedKey]);
@@ -93,6 +96,9 @@ export function AuditSection({ organization, role, multiOrg }: { organization: O
   const people = members.state.phase === 'ready' ? members.state.value.members : [];
   const actorOptions = [
     ...people.map((m) => ({ value: `user:${m.user_id}`, label: m.email })),
+    ...(apiKeys.state.phase === 'ready' ? apiKeys.state.value.api_keys : [])
+      .filter((k) => k.organization_id === organization.id)
+      .map((k) => ({ value: `api_key:${k.id}`, label: `API key: ${k.name}` })),
     { value: 'system:retention', label: 'Retention job' },
     { value: 'cli', label: 'Command line' },
   ];
@@ -204,8 +210,9 @@ export function AuditSection({ organization, role, multiOrg }: { organization: O
                   </td>
                   <td>
                     <button type="button" class="button--link" title={`Only ${entry.actor}`} onClick={() => apply({ ...applied, actor: entry.actor })}>
-                      {entry.actor_email ?? entry.actor}
+                      {actorLabel(entry).name}
                     </button>
+                    {actorLabel(entry).kind && <span class="block small muted">{actorLabel(entry).kind}</span>}
                   </td>
                   <td>
                     <button type="button" class="button--link" title={`Only ${entry.action}`} onClick={() => apply({ ...applied, action: entry.action })}>
