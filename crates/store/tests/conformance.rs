@@ -64,6 +64,7 @@ use keys_audit::{
 };
 use links::links_are_added_once_listed_and_deleted;
 use members::{
+    an_invitation_redeemed_twice_at_once_is_used_once,
     invitations_replace_each_other_and_are_redeemed_once,
     login_failures_are_counted_per_key_within_the_window,
     members_change_roles_and_leave_but_the_last_owner_stays,
@@ -552,6 +553,7 @@ macro_rules! conformance_suite {
                 invitations_replace_each_other_and_are_redeemed_once,
                 password_resets_and_changes_end_logins,
                 login_failures_are_counted_per_key_within_the_window,
+                an_invitation_redeemed_twice_at_once_is_used_once,
             );
         }
     };

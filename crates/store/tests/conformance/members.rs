@@ -520,3 +520,35 @@ pub(crate) async fn login_failures_are_counted_per_key_within_the_window(f: Fixt
         [1_000]
     );
 }
+
+pub(crate) async fn an_invitation_redeemed_twice_at_once_is_used_once(f: Fixture) {
+    let first = f.store.clone();
+    let second = open_meta_store(&f.url).await.unwrap();
+    let org = first.create_organization("Org", 1).await.unwrap().id;
+    let ada = first.create_user("ada@test.test", "h", 1).await.unwrap();
+    for round in 0..5 {
+        let id = format!("i{round}");
+        let email = format!("new{round}@test.test");
+        first
+            .create_invitation(&invitation(&id, &org, &email, "viewer", &ada, 100))
+            .await
+            .unwrap();
+        let token = format!("token-{id}");
+        let invitee = Invitee::NewAccount {
+            password_hash: "h".into(),
+        };
+        let (a, b) = tokio::join!(
+            first.redeem_invitation(&token, &invitee, 200),
+            second.redeem_invitation(&token, &invitee, 200),
+        );
+        // The loser finds the invitation used (`None`), or, having raced to the account's
+        // insert, a conflict; either way nothing of its attempt remains.
+        let winners = [a, b]
+            .into_iter()
+            .filter(|outcome| matches!(outcome, Ok(Some(_))))
+            .count();
+        assert_eq!(winners, 1, "round {round}");
+        assert!(first.user_credentials(&email).await.unwrap().is_some());
+    }
+    assert_eq!(first.members(&org).await.unwrap().len(), 5);
+}
