@@ -196,6 +196,32 @@ test('the export link downloads the filtered entries as CSV', { todo: 'audit exp
   assert.doesNotMatch(exported.text, /api_key\.revoke/);
 });
 
+test('"Load more" continues the audit log where the page ended', async () => {
+  // 55 settings changes: more than one page (50) of project.settings entries.
+  const written = await owner.evaluate(async () => {
+    const { projects } = await (await fetch('/api/v1/projects')).json();
+    for (let i = 0; i < 55; i++) {
+      const response = await fetch(`/api/v1/projects/${projects[0].id}/settings`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sample_rate: i % 2 ? 1 : 0.5 }),
+      });
+      if (!response.ok) return response.status;
+    }
+    return 55;
+  });
+  assert.equal(written, 55);
+  await owner.goto(`${server.url}/settings/audit?action=project.settings`);
+  const rows = 'section[aria-label="Audit entries"] tbody tr';
+  await owner.waitForSelector(rows);
+  assert.equal(await owner.locator(rows).count(), 50);
+  await owner.click('button:has-text("Load more")');
+  await owner.waitForSelector(':text("55 entries, all shown")');
+  assert.equal(await owner.locator('button:has-text("Load more")').count(), 0);
+  const ids = await owner.$$eval(rows, (trs) => trs.map((tr) => tr.getAttribute('data-entry-id')));
+  assert.equal(new Set(ids).size, 55, 'no entry twice');
+});
+
 test('a viewer sees the settings read-only', async () => {
   await invitee.goto(`${server.url}/settings/members`);
   await invitee.waitForSelector(`tr[data-email="${OWNER_EMAIL}"]`);

@@ -203,7 +203,7 @@ export function AuditSection({ organization, role, multiOrg }: { organization: O
             </thead>
             <tbody>
               {page.entries.map((entry) => (
-                <tr key={entry.id} data-action={entry.action}>
+                <tr key={entry.id} data-action={entry.action} data-entry-id={entry.id}>
                   <td class="nowrap" title={entry.at}>
                     {formatTime(entry.at)}
                     <span class="block small muted">{formatDay(entry.at)}</span>
