@@ -396,6 +396,10 @@ fn audit_entry() -> RefOr<Schema> {
             text("`user:<id>`, `api_key:<id>`, `system:retention` or `cli`."),
         ),
         ("actor_email", nullable(string())),
+        (
+            "actor_name",
+            nullable(text("The name of an `api_key:` actor.")),
+        ),
         ("action", text("E.g. `session.view`, `member.invite`.")),
         ("target", string()),
         ("ip", nullable(string())),
