@@ -597,3 +597,26 @@ pub trait MetaStore: Send + Sync {
     /// Forgets a key's failures (a successful login clears its email's).
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_upper_bound;
+
+    #[test]
+    fn a_prefix_is_bounded_by_its_last_character_incremented() {
+        assert_eq!(prefix_upper_bound("session.").as_deref(), Some("session/"));
+        assert_eq!(prefix_upper_bound("a").as_deref(), Some("b"));
+        assert_eq!(prefix_upper_bound(""), None);
+        // The surrogate gap is stepped over; the last scalar value carries into the one before.
+        assert_eq!(
+            prefix_upper_bound("x\u{d7ff}").as_deref(),
+            Some("x\u{e000}")
+        );
+        assert_eq!(prefix_upper_bound("x\u{10ffff}").as_deref(), Some("y"));
+        assert_eq!(prefix_upper_bound("\u{10ffff}"), None);
+        // Every text with the prefix sorts below the bound, bytewise as both engines compare.
+        for text in ["session.", "session.view", "session.\u{10ffff}"] {
+            assert!(text < "session/", "{text:?}");
+        }
+    }
+}
