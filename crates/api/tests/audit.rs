@@ -423,6 +423,33 @@ async fn an_export_is_the_log_up_to_its_own_entry_and_defuses_formulas() {
     assert_eq!(exports(&app).await.len(), 1);
 }
 
+/// Regression: with `Accept-Encoding: gzip` the compression layer polled the export's stream
+/// after its end, which panicked and cut the download.
+#[tokio::test]
+async fn a_compressed_export_arrives_whole() {
+    let (app, cookie, _, org) = seeded().await;
+    for (format, lines) in [("csv", 8), ("ndjson", 7)] {
+        let request = Request::builder()
+            .uri(format!(
+                "/api/v1/audit/export?organization_id={org}&to={SEED_END_MS}&format={format}"
+            ))
+            .header(header::COOKIE, &cookie)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap();
+        let response = app.send(request).await;
+        assert_eq!(response.status, StatusCode::OK);
+        assert_eq!(response.headers[header::CONTENT_ENCODING], "gzip");
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&response.body[..]),
+            &mut text,
+        )
+        .unwrap();
+        assert_eq!(text.lines().count(), lines, "{format}: {text}");
+    }
+}
+
 #[tokio::test]
 async fn opening_a_session_is_audited_once_per_get_and_ranges_are_not() {
     let app = TestApp::new().await;

@@ -55,10 +55,11 @@ pub async fn export_audit(
         first: true,
         done: false,
     };
-    let stream = futures::stream::unfold(pages, |mut pages| async move {
+    // Fused: the compression layer polls again after the end, which a bare unfold forbids.
+    let stream = futures::StreamExt::fuse(futures::stream::unfold(pages, |mut pages| async move {
         let chunk = pages.next_chunk().await?;
         Some((chunk, pages))
-    });
+    }));
     let mut response = Body::from_stream(stream).into_response();
     let disposition = format!(
         "attachment; filename=\"tapedeck-audit-{organization_id}.{}\"",
