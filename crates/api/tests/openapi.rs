@@ -15,6 +15,11 @@ use tapedeck_api::openapi;
 use tapedeck_testkit::TestApp;
 use tower::ServiceExt;
 
+#[path = "openapi/answers.rs"]
+mod answers;
+#[path = "openapi/real_answers.rs"]
+mod real_answers;
+
 const ROUTES_RS: &str = include_str!("../src/routes.rs");
 const ERROR_RS: &str = include_str!("../src/error.rs");
 

@@ -17,9 +17,12 @@ fn typed(t: Type) -> ObjectBuilder {
     ObjectBuilder::new().schema_type(SchemaType::from(t))
 }
 
-/// Returns a schema accepting any JSON value.
-pub fn any() -> RefOr<Schema> {
-    RefOr::T(Schema::Object(ObjectBuilder::new().build()))
+/// An object with any properties (rrweb events, free-form metadata and details). utoipa reads an
+/// "any value" schema (`{}`) back as no schema at all, so values are left open this way.
+pub fn free_object() -> RefOr<Schema> {
+    typed(Type::Object)
+        .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(true)))
+        .into()
 }
 
 pub fn string() -> RefOr<Schema> {

@@ -132,7 +132,7 @@ fn session_fields() -> Vec<(&'static str, RefOr<Schema>)> {
         ),
         ("user_agent", nullable(string())),
         ("storage_size_bytes", integer()),
-        ("metadata", map(any())),
+        ("metadata", free_object()),
         ("created_at", time()),
         ("updated_at", time()),
     ]
@@ -273,6 +273,15 @@ fn ingest_key() -> RefOr<Schema> {
     ])
 }
 
+/// Days a project's sessions are kept before the retention job deletes them.
+pub fn retention_days() -> RefOr<Schema> {
+    use tapedeck_core::project_settings::{DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS};
+    describe(
+        integer_in(1, i64::from(MAX_RETENTION_DAYS)),
+        &format!("Default {DEFAULT_RETENTION_DAYS}."),
+    )
+}
+
 fn selectors() -> RefOr<Schema> {
     array_max(string_len(1, 256), 100)
 }
@@ -291,8 +300,10 @@ fn project_settings() -> RefOr<Schema> {
             ("sample_rate", number_in(0.0, 1.0)),
             ("capture_network", boolean()),
             ("capture_console", boolean()),
+            ("retention_days", retention_days()),
         ]),
-        "What the recorder applies (also the answer of `recorder-config`).",
+        "What the recorder applies (also the answer of `recorder-config`), and how long the \
+         project's recordings are kept.",
     )
 }
 
@@ -318,7 +329,7 @@ fn timeline_entry() -> RefOr<Schema> {
             ]),
         ),
         ("label", string_len(0, 200)),
-        ("data", describe(map(any()), "At most 16 KiB as JSON.")),
+        ("data", describe(free_object(), "At most 16 KiB as JSON.")),
     ])
 }
 
@@ -332,7 +343,7 @@ fn ingest_batch() -> RefOr<Schema> {
             (
                 "meta",
                 describe(
-                    map(any()),
+                    free_object(),
                     "Optional: `user`, `url`, `referrer`, `user_agent`, `viewport`, `sdk`, \
                      `tags`, `previous_session_id`, `dropped_batches`, `stopped`, \
                      `experiments`, `ticket`, `ticket_url` (docs/API.md \"Ingest\").",
@@ -341,7 +352,7 @@ fn ingest_batch() -> RefOr<Schema> {
             (
                 "events",
                 describe(
-                    array_max(map(any()), 50_000),
+                    array_max(free_object(), 50_000),
                     "rrweb events (objects with integer `type` and `timestamp`), in order.",
                 ),
             ),
@@ -403,6 +414,6 @@ fn audit_entry() -> RefOr<Schema> {
         ("action", text("E.g. `session.view`, `member.invite`.")),
         ("target", string()),
         ("ip", nullable(string())),
-        ("details", map(any())),
+        ("details", free_object()),
     ])
 }

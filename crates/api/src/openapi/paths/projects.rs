@@ -91,6 +91,7 @@ fn projects() -> Vec<Op> {
                 ("sample_rate", number_in(0.0, 1.0)),
                 ("capture_network", boolean()),
                 ("capture_console", boolean()),
+                ("retention_days", crate::openapi::schemas::retention_days()),
                 (
                     "allowed_origins",
                     describe(
@@ -270,7 +271,7 @@ fn end_users() -> Vec<Op> {
                                         "windows",
                                         array(object(vec![
                                             ("window_id", string()),
-                                            ("events", array(map(any()))),
+                                            ("events", array(free_object())),
                                         ])),
                                     ),
                                 ])),

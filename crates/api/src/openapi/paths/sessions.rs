@@ -267,7 +267,7 @@ fn session_events() -> Op {
             ),
             (
                 "events",
-                describe(array(map(any())), "rrweb events in replay order."),
+                describe(array(free_object()), "rrweb events in replay order."),
             ),
         ]),
     )
