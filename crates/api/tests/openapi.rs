@@ -285,6 +285,7 @@ async fn tell_matched_path(request: Request, next: Next) -> Response {
 #[tokio::test]
 async fn every_documented_operation_reaches_its_route() {
     let app = TestApp::new().await;
+    let doc = document_json();
     let router = app
         .router
         .clone()
@@ -314,6 +315,19 @@ async fn every_documented_operation_reaches_its_route() {
             "{name} ({uri}) answered {}",
             response.status()
         );
+        // Sent without credentials: an operation documented with a security requirement
+        // refuses it, a public one does not ask for any.
+        let operation = &doc["paths"][&path][method.as_str().to_ascii_lowercase()];
+        let status = response.status();
+        if operation.get("security").is_some() {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{name} needs credentials");
+        } else {
+            assert_ne!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{name} is documented as public"
+            );
+        }
     }
 }
 
