@@ -1,7 +1,9 @@
 //! Keeps the OpenAPI document (`tapedeck_api::openapi`) true: it is well-formed and every
 //! operation is described; it lists exactly the routes of `routes.rs` and each documented
-//! operation reaches that route through the real router; its error codes are `ApiError`'s.
-//! Also the public `/api/v1/openapi.json` and the Swagger UI page under the web app's CSP.
+//! operation reaches that route through the real router, refusing a request without
+//! credentials exactly when it documents a security requirement; its error codes are
+//! `ApiError`'s; real answers fit its schemas (`openapi/real_answers.rs`). Also the public
+//! `/api/v1/openapi.json` and the Swagger UI page under the web app's CSP.
 
 use std::collections::{BTreeMap, BTreeSet};
 
