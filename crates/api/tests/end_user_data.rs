@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tapedeck_core::recording::WriteOptions;
-use tapedeck_store::{AuditEntry, AuditQuery};
+use tapedeck_store::AuditEntry;
 use tapedeck_testkit::{TestApp, batch};
 use tapedeck_worker::compact_session;
 
@@ -20,12 +20,7 @@ async fn ingest(app: &TestApp, body: String) {
 }
 
 async fn audit(app: &TestApp) -> Vec<AuditEntry> {
-    let query = AuditQuery {
-        organization_ids: vec![app.org_id.clone()],
-        limit: 100,
-        ..Default::default()
-    };
-    app.meta.audit_entries(&query).await.unwrap()
+    app.audit_without_logins().await
 }
 
 /// Session id → its events' timestamps, window by window, from an export document.

@@ -3,21 +3,14 @@
 
 use axum::http::StatusCode;
 use serde_json::json;
+use tapedeck_store::AuditEntry;
 use tapedeck_store::erase::sweep_retention;
-use tapedeck_store::{AuditEntry, AuditQuery};
 use tapedeck_testkit::{TestApp, batch};
 
 const DAY_MS: i64 = 86_400_000;
 
 async fn audit(app: &TestApp) -> Vec<AuditEntry> {
-    app.meta
-        .audit_entries(&AuditQuery {
-            organization_ids: vec![app.org_id.clone()],
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
+    app.audit_without_logins().await
 }
 
 async fn blob_count(app: &TestApp, session: &str) -> usize {

@@ -171,6 +171,21 @@ impl TestApp {
         cookie.split(';').next().expect("name=value").to_string()
     }
 
+    /// The organization's audit entries, newest first, without the logins (`auth.*`) a test
+    /// makes to act: what the test's own requests wrote.
+    pub async fn audit_without_logins(&self) -> Vec<tapedeck_store::AuditEntry> {
+        let query = tapedeck_store::AuditQuery {
+            organization_ids: vec![self.org_id.clone()],
+            limit: 1_000,
+            ..Default::default()
+        };
+        let entries = self.meta.audit_entries(&query).await.expect("audit log");
+        entries
+            .into_iter()
+            .filter(|e| !e.action.starts_with("auth."))
+            .collect()
+    }
+
     /// DELETEs `uri` with the login cookie, as the same-origin web app does.
     pub async fn delete(&self, uri: &str, cookie: &str) -> TestResponse {
         let request = Request::builder()
