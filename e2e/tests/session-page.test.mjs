@@ -356,3 +356,18 @@ test('on a narrow screen the inspector sits under the player', async () => {
   await page.screenshot({ path: `${ARTIFACTS}/session-page-narrow.png`, fullPage: true });
   await page.context().close();
 });
+
+test('opening the player is audited as one view of the session', async () => {
+  const cookie = await login(server.url);
+  const me = await (await fetch(`${server.url}/api/v1/me`, { headers: { cookie } })).json();
+  const views = async () => {
+    const query = new URLSearchParams({ organization_id: me.organizations[0].id, action: 'session.view', target: `session:${sessionId}` });
+    const response = await fetch(`${server.url}/api/v1/audit?${query}`, { headers: { cookie } });
+    assert.equal(response.status, 200);
+    return (await response.json()).entries.length;
+  };
+  const before = await views();
+  const page = await openSessionPage();
+  await page.context().close();
+  assert.equal(await views(), before + 1, 'the page and the player share one GET of the session');
+});

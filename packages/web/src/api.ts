@@ -4,6 +4,7 @@
 
 import type { eventWithTime } from '@tapedeck/player';
 import { readTimeline, type Note, type Timeline } from './inspector/timeline.ts';
+import { shareRecent } from './shared-request.ts';
 
 /** An error answer (or a failure to get one), with a stable `code`. */
 export class ApiError extends Error {
@@ -207,8 +208,14 @@ export const getMe = (): Promise<Me> => request('GET', '/api/v1/me');
 /** One page of the sessions list; `params` are the list's filters, sort, `limit` and `cursor`. */
 export const listSessions = (params: URLSearchParams): Promise<SessionPage> => request('GET', `/api/v1/sessions?${params}`);
 
-export const getSession = (id: string): Promise<Session> =>
-  request('GET', `/api/v1/sessions/${encodeURIComponent(id)}`);
+/**
+ * One session's metadata. Each request is audited as a view (`session.view`), so the page and
+ * the player share one request per opening (and for 10 s after).
+ */
+export const getSession: (id: string) => Promise<Session> = shareRecent(
+  (id) => request('GET', `/api/v1/sessions/${encodeURIComponent(id)}`),
+  10_000,
+);
 
 export function getSessionEvents(id: string, windowId?: string | null): Promise<SessionEvents> {
   const query = windowId ? `?${new URLSearchParams({ window: windowId })}` : '';
