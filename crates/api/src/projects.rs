@@ -29,6 +29,7 @@ fn project_json(auth: &AuthUser, project: &Project, settings: &ProjectSettings) 
         "organization_id": project.organization_id,
         "name": project.name,
         "ingest_key": project.ingest_key,
+        "region": project.region,
         "allowed_origins": settings.allowed_origins,
         "settings": settings,
         "can_manage": auth.may(&project.organization_id, Action::ManageProjects),
@@ -73,12 +74,19 @@ pub async fn create_project(
     require_same_origin(&headers)?;
     let request = check_new_project(&body).map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
     auth.require(&request.organization_id, Action::ManageProjects)?;
+    let region = request.region.unwrap_or_else(|| DEFAULT_REGION.into());
+    // Data residency: a project is pinned to its region for good, so only a configured one.
+    if !state.recordings.has_region(&region) {
+        return Err(ApiError::InvalidRequest(format!(
+            "`region` {region:?} is not a storage region of this server"
+        )));
+    }
     let new = NewProject {
         organization_id: request.organization_id,
         name: request.name,
         ingest_key: format!("{KEY_PREFIX}{}", new_secret(KEY_RANDOM_BYTES)),
         allowed_origins: Vec::new(),
-        region: DEFAULT_REGION.into(),
+        region,
     };
     let project = state.meta.create_project(&new, state.now_ms()).await?;
     audit::record(

@@ -12,12 +12,8 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::Value;
-use tapedeck_api::{ApiConfig, AppState};
 use tapedeck_core::recording::WriteOptions;
-use tapedeck_store::{
-    BlobRegions, BlobStore, MasterKey, NewProject, RecordingStore, StoreError, Vault,
-    open_blob_store,
-};
+use tapedeck_store::{BlobStore, NewProject, StoreError, open_blob_store};
 use tapedeck_testkit::{TestApp, TestResponse, fixture_path};
 use tapedeck_worker::compact_session;
 use tower::ServiceExt;
@@ -207,19 +203,7 @@ async fn an_import_is_sealed_into_the_target_projects_region() {
 
     // A server with a second storage region, and a project pinned to it.
     let mut target = TestApp::new().await;
-    let eu: Arc<dyn BlobStore> = open_blob_store(&format!(
-        "file://{}",
-        target.dir.path().join("eu").display()
-    ))
-    .unwrap();
-    let regions = BlobRegions::new(target.blobs.clone(), [("eu".to_string(), eu.clone())]).unwrap();
-    let vault = Arc::new(Vault::new(target.meta.clone(), MasterKey::generate()));
-    let state = AppState::new(
-        target.meta.clone(),
-        RecordingStore::new(regions, vault),
-        ApiConfig::default(),
-    );
-    target.router = tapedeck_api::router(state);
+    let eu = target.add_region("eu").await;
     let project = NewProject {
         organization_id: target.org_id.clone(),
         name: "EU shop".into(),

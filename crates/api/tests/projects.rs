@@ -57,7 +57,8 @@ async fn members_list_their_projects_with_default_settings() {
     let p = &app.project;
     let expected = json!({
         "id": p.id, "organization_id": p.organization_id, "name": "Test project",
-        "ingest_key": "tdp_test", "allowed_origins": [], "settings": default_settings(),
+        "ingest_key": "tdp_test", "region": "default", "allowed_origins": [],
+        "settings": default_settings(),
         "can_manage": true,
     });
     assert_eq!(response.json(), json!({ "projects": [expected.clone()] }));
@@ -342,7 +343,7 @@ async fn admins_create_projects_that_record_at_once() {
     assert!(key.starts_with("tdp_") && key.len() == 36, "{key}");
     let expected = json!({
         "id": id, "organization_id": app.org_id, "name": "Checkout", "ingest_key": key,
-        "allowed_origins": [], "settings": default_settings(), "can_manage": true,
+        "region": "default", "allowed_origins": [], "settings": default_settings(), "can_manage": true,
     });
     assert_eq!(project, expected);
     let read = app.get(&format!("/api/v1/projects/{id}"), &cookie).await;
@@ -377,6 +378,45 @@ async fn admins_create_projects_that_record_at_once() {
     assert_eq!(entries.len(), 1, "one entry, none for the refusals");
     assert_eq!(entries[0].target, format!("project:{id}"));
     assert_eq!(entries[0].details["name"], "Checkout");
+}
+
+#[tokio::test]
+async fn a_new_project_is_pinned_to_a_configured_region() {
+    let mut app = TestApp::new().await;
+    let eu = app.add_region("eu").await;
+    let cookie = app.login("admin@test.test", "admin").await;
+    let origin = "http://127.0.0.1:7070";
+    let body = json!({"organization_id": app.org_id, "name": "EU shop", "region": "eu"});
+    let created = create_project(&app, &cookie, body, origin).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let project = created.json();
+    assert_eq!(project["region"], "eu");
+    let key = project["ingest_key"].as_str().unwrap();
+    let batch = tapedeck_testkit::batch("0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5d", 0, 1_000, 1);
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/ingest")
+        .header("x-tapedeck-project", key)
+        .body(Body::from(batch))
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::OK);
+    assert!(
+        !eu.list_prefix("").await.unwrap().is_empty(),
+        "the batch is stored in the project's region"
+    );
+
+    for region in ["us", "EU"] {
+        let body = json!({"organization_id": app.org_id, "name": format!("shop {region}"), "region": region});
+        let refused = create_project(&app, &cookie, body, origin).await;
+        assert_eq!(
+            (refused.status, refused.error_code().as_str()),
+            (StatusCode::BAD_REQUEST, "invalid_request"),
+            "{region}"
+        );
+    }
+    let default = json!({"organization_id": app.org_id, "name": "Default shop"});
+    let created = create_project(&app, &cookie, default, origin).await;
+    assert_eq!(created.json()["region"], "default");
 }
 
 #[tokio::test]

@@ -29,6 +29,9 @@ pub fn is_live(retires_at_ms: Option<i64>, now_ms: i64) -> bool {
 pub struct NewProjectRequest {
     pub organization_id: String,
     pub name: String,
+    /// The storage region asked for (`None`: the default one). Whether the server has it is
+    /// the caller's check.
+    pub region: Option<String>,
 }
 
 /// Checks `{"organization_id", "name"}`: the name is trimmed, 1–100 characters, no control
@@ -51,9 +54,27 @@ pub fn check_new_project(body: &serde_json::Value) -> Result<NewProjectRequest, 
             "must not contain control characters",
         ));
     }
+    let region = match body.get("region") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(value) => {
+            let region = value.as_str().map(str::trim).unwrap_or_default();
+            let plain = (1..=32).contains(&region.len())
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !plain {
+                return Err(FieldError::new(
+                    "region",
+                    "must be a storage region's name (1 to 32 of a-z, 0-9, -)",
+                ));
+            }
+            Some(region.to_string())
+        }
+    };
     Ok(NewProjectRequest {
         organization_id,
         name,
+        region,
     })
 }
 
@@ -119,6 +140,22 @@ mod tests {
         ] {
             let err = check_new_project(&json!({"organization_id": "o", "name": name}));
             assert_eq!(err.unwrap_err().field, "name");
+        }
+        assert_eq!(ok.region, None);
+        let eu = check_new_project(
+            &json!({"organization_id": "o", "name": "EU shop", "region": "eu-1"}),
+        );
+        assert_eq!(eu.unwrap().region.as_deref(), Some("eu-1"));
+        for region in [
+            json!(""),
+            json!("EU"),
+            json!("eu 1"),
+            json!(7),
+            json!("a".repeat(33)),
+        ] {
+            let err =
+                check_new_project(&json!({"organization_id": "o", "name": "x", "region": region}));
+            assert_eq!(err.unwrap_err().field, "region");
         }
         assert_eq!(
             check_new_project(&json!({"name": "x"})).unwrap_err().field,

@@ -40,6 +40,11 @@ impl RecordingStore {
         Self { regions, vault }
     }
 
+    /// Returns true when the server has a storage region of this name.
+    pub fn has_region(&self, region: &str) -> bool {
+        self.regions.get(region).is_ok()
+    }
+
     /// The raw blob store of the owner's region (sealed bytes only: use for range reads and
     /// deletes; write with [`Self::put_sealed`] or after sealing with [`Self::sealer`]).
     pub fn blobs(&self, owner: &BlobOwner) -> Result<Arc<dyn BlobStore>, StoreError> {

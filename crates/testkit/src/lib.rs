@@ -105,6 +105,25 @@ impl TestApp {
         }
     }
 
+    /// Gives the server a second storage region `name` (a directory of its own) beside the
+    /// default one, and returns its blob store. Rebuilds the router, so call it before logging in
+    /// is fine (logins live in the database).
+    pub async fn add_region(&mut self, name: &str) -> Arc<dyn BlobStore> {
+        let path = self.dir.path().join(format!("region-{name}"));
+        let store = open_blob_store(&format!("file://{}", path.display())).expect("region");
+        let regions = BlobRegions::new(self.blobs.clone(), [(name.to_string(), store.clone())])
+            .expect("regions");
+        let vault = Arc::new(Vault::new(self.meta.clone(), MasterKey::generate()));
+        self.recordings = RecordingStore::new(regions, vault);
+        let state = AppState::new(
+            self.meta.clone(),
+            self.recordings.clone(),
+            ApiConfig::default(),
+        );
+        self.router = tapedeck_api::router(state);
+        store
+    }
+
     /// Sends a request through the real router.
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self

@@ -244,6 +244,10 @@ fn project() -> RefOr<Schema> {
             "ingest_key",
             text("The project's primary ingest key (`tdp_…`)."),
         ),
+        (
+            "region",
+            text("The storage region its recordings live in (`default` unless pinned elsewhere)."),
+        ),
         ("allowed_origins", array_max(string(), 50)),
         ("settings", r("ProjectSettings")),
         (

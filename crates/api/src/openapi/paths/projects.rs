@@ -41,13 +41,24 @@ fn projects() -> Vec<Op> {
         )
         .tag(PROJECTS)
         .describe("Needs role `owner` or `admin`. Audited as `project.create`.")
-        .json_body(object(vec![
-            ("organization_id", string()),
-            (
-                "name",
-                describe(string_len(1, 100), "Unique in the organization."),
-            ),
-        ]))
+        .json_body(object_with(
+            vec![
+                ("organization_id", string()),
+                (
+                    "name",
+                    describe(string_len(1, 100), "Unique in the organization."),
+                ),
+                (
+                    "region",
+                    describe(
+                        string_len(1, 32),
+                        "A storage region the server is configured with (default `default`); \
+                         the project stays in it for good.",
+                    ),
+                ),
+            ],
+            &["organization_id", "name"],
+        ))
         .ok(201, "The new project.", r("Project"))
         .errors([
             invalid_json(),
