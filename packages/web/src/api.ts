@@ -141,6 +141,8 @@ export interface Project {
   organization_id: string;
   name: string;
   ingest_key: string;
+  /** The storage region its recordings live in (data residency); fixed at creation. */
+  region: string;
   allowed_origins: string[];
   settings: RecorderSettings;
   /** Whether the signed-in user's role lets them change the settings. */

@@ -18,6 +18,7 @@ function project(): Project {
     organization_id: 'o1',
     name: 'Shop',
     ingest_key: 'tdp_key',
+    region: 'default',
     allowed_origins: ['https://shop.test'],
     settings: {
       privacy: 'balanced',

@@ -101,6 +101,9 @@ export function ProjectSettingsCard({ project: initial, organizationName }: { pr
       <header class="settings-card__head">
         <h2 class="settings-card__title">{project.name}</h2>
         {organizationName && <span class="muted">{organizationName}</span>}
+        <span class="badge badge--muted" title="Storage region: where its recordings are kept. Fixed when the project was created.">
+          Region: {project.region}
+        </span>
         {readOnly && <span class="badge badge--muted">Read-only</span>}
       </header>
 
