@@ -115,7 +115,13 @@ async fn a_setup_link_creates_the_first_owner_once() {
         r#"{"token":"setup-secret","email":"o@t.test","password":"short"}"#,
     );
     assert_eq!(app.send(short).await.error_code(), "invalid_password");
-    let body = r#"{"token":"setup-secret","email":"o@t.test","password":"long enough"}"#;
+    let not_an_email = json_request(
+        Method::POST,
+        "/api/v1/auth/setup",
+        r#"{"token":"setup-secret","email":"o @t","password":"long enough"}"#,
+    );
+    assert_eq!(app.send(not_an_email).await.error_code(), "invalid_request");
+    let body = r#"{"token":"setup-secret","email":" O@T.test ","password":"long enough"}"#;
     let response = app
         .send(json_request(Method::POST, "/api/v1/auth/setup", body))
         .await;
@@ -125,11 +131,17 @@ async fn a_setup_link_creates_the_first_owner_once() {
         .send(json_request(
             Method::POST,
             "/api/v1/auth/setup",
-            &body.replace("o@t", "p@t"),
+            &body.replace("O@T", "P@T"),
         ))
         .await;
     assert_eq!(again.error_code(), "invalid_setup_token");
     assert_eq!(app.meta.count_users().await.unwrap(), 1);
+    let stored = app.meta.user_credentials("o@t.test").await.unwrap();
+    assert_eq!(
+        stored.map(|c| c.user.email).as_deref(),
+        Some("o@t.test"),
+        "stored trimmed and lowercase, as invitations store theirs"
+    );
 }
 
 #[tokio::test]

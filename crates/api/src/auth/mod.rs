@@ -113,12 +113,10 @@ pub async fn setup(
     JsonBody(body): JsonBody<SetupRequest>,
 ) -> Result<Response, ApiError> {
     require_same_origin(&headers)?;
-    let email = body.email.trim();
-    if !email.contains('@') || email.len() > 254 {
-        return Err(ApiError::InvalidRequest(
-            "enter a valid email address".into(),
-        ));
-    }
+    // The same rules (and lowercasing) as invitations, so the owner logs in like everyone else.
+    let email = tapedeck_core::accounts::normalize_email(&body.email)
+        .map_err(|e| ApiError::InvalidRequest(e.to_string()))?;
+    let email = email.as_str();
     if let Some(problem) = password_problem(&body.password) {
         return Err(ApiError::InvalidPassword(problem));
     }
