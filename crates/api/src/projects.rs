@@ -59,12 +59,14 @@ pub async fn list_projects(
         .iter()
         .map(|p| project_json(&auth, &p.project, &p.settings))
         .collect();
-    Ok(Json(json!({ "projects": projects })))
+    // The storage regions a new project may be pinned to (names only: the stores are the
+    // operator's configuration).
+    let regions = state.recordings.region_names();
+    Ok(Json(json!({ "projects": projects, "regions": regions })))
 }
 
-/// Creates a project in the default storage region, accepting every origin, with default
-/// settings and a new primary ingest key. (A project pinned to another region is made with
-/// `tapedeck admin create-project --region`: regions are the operator's.)
+/// Creates a project in the storage region asked for (the default one unless given), accepting
+/// every origin, with default settings and a new primary ingest key.
 pub async fn create_project(
     State(state): State<AppState>,
     auth: AuthUser,

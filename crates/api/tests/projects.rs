@@ -61,7 +61,10 @@ async fn members_list_their_projects_with_default_settings() {
         "settings": default_settings(),
         "can_manage": true,
     });
-    assert_eq!(response.json(), json!({ "projects": [expected.clone()] }));
+    assert_eq!(
+        response.json(),
+        json!({ "projects": [expected.clone()], "regions": ["default"] })
+    );
     let one = app
         .get(&format!("/api/v1/projects/{}", p.id), &cookie)
         .await;
@@ -232,7 +235,7 @@ async fn another_organizations_project_is_not_found() {
     let other = app.meta.create_organization("Other org", 0).await.unwrap();
     let outsider = app.login_in(&other.id, "owner@other.test", "owner").await;
     let list = app.get("/api/v1/projects", &outsider).await.json();
-    assert_eq!(list, json!({ "projects": [] }));
+    assert_eq!(list["projects"], json!([]));
     let id = &app.project.id;
     let read = app.get(&format!("/api/v1/projects/{id}"), &outsider).await;
     assert_eq!(
@@ -386,6 +389,12 @@ async fn a_new_project_is_pinned_to_a_configured_region() {
     let eu = app.add_region("eu").await;
     let cookie = app.login("admin@test.test", "admin").await;
     let origin = "http://127.0.0.1:7070";
+    let listed = app.get("/api/v1/projects", &cookie).await.json();
+    assert_eq!(
+        listed["regions"],
+        json!(["default", "eu"]),
+        "the regions to choose from"
+    );
     let body = json!({"organization_id": app.org_id, "name": "EU shop", "region": "eu"});
     let created = create_project(&app, &cookie, body, origin).await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);

@@ -40,6 +40,11 @@ impl RecordingStore {
         Self { regions, vault }
     }
 
+    /// The names of the server's storage regions, sorted (`default` among them).
+    pub fn region_names(&self) -> Vec<String> {
+        self.regions.names()
+    }
+
     /// Returns true when the server has a storage region of this name.
     pub fn has_region(&self, region: &str) -> bool {
         self.regions.get(region).is_ok()

@@ -240,7 +240,8 @@ export const addNote = (id: string, at: number, text: string): Promise<Note> =>
 export const deleteNote = (id: string, noteId: string): Promise<void> =>
   request('DELETE', `${sessionUrl(id)}/notes/${encodeURIComponent(noteId)}`);
 
-export const listProjects = (): Promise<{ projects: Project[] }> => request('GET', '/api/v1/projects');
+/** The projects of the user's organizations, and the storage regions a new one may be pinned to. */
+export const listProjects = (): Promise<{ projects: Project[]; regions?: string[] }> => request('GET', '/api/v1/projects');
 
 export const updateProjectSettings = (id: string, patch: SettingsPatch): Promise<Project> =>
   request('PATCH', `/api/v1/projects/${encodeURIComponent(id)}/settings`, patch);

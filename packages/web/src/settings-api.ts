@@ -10,8 +10,8 @@ const enc = encodeURIComponent;
 
 // Projects and ingest keys
 
-export const createProject = (organizationId: string, name: string): Promise<Project> =>
-  request('POST', '/api/v1/projects', { organization_id: organizationId, name });
+export const createProject = (organizationId: string, name: string, region?: string): Promise<Project> =>
+  request('POST', '/api/v1/projects', { organization_id: organizationId, name, ...(region ? { region } : {}) });
 
 export const listIngestKeys = (projectId: string): Promise<{ ingest_keys: IngestKey[] }> =>
   request('GET', `/api/v1/projects/${enc(projectId)}/ingest-keys`);

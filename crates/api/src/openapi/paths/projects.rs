@@ -30,8 +30,12 @@ fn projects() -> Vec<Op> {
         .tag(PROJECTS)
         .ok(
             200,
-            "By organization, then name.",
-            object(vec![("projects", array(r("Project")))]),
+            "By organization, then name; `regions`: the storage regions a new project may be \
+             pinned to.",
+            object(vec![
+                ("projects", array(r("Project"))),
+                ("regions", array(string())),
+            ]),
         ),
         Op::new(
             Method::POST,

@@ -16,10 +16,11 @@ export function ProjectsSection({ organization, role }: { organization: Organiza
   const [creating, setCreating] = useState(false);
   const canCreate = allows(role, 'ManageProjects');
   const projects = state.phase === 'ready' ? state.value.projects.filter((p) => p.organization_id === organization.id) : [];
+  const regions = state.phase === 'ready' ? (state.value.regions ?? []) : [];
 
   const onCreated = (project: Project): void => {
     setCreating(false);
-    if (state.phase === 'ready') set({ projects: [project, ...state.value.projects] });
+    if (state.phase === 'ready') set({ ...state.value, projects: [project, ...state.value.projects] });
   };
 
   return (
@@ -31,7 +32,7 @@ export function ProjectsSection({ organization, role }: { organization: Organiza
           </button>
         )}
       </SectionHead>
-      {creating && <NewProjectForm organizationId={organization.id} onCreated={onCreated} onCancel={() => setCreating(false)} />}
+      {creating && <NewProjectForm organizationId={organization.id} regions={regions} onCreated={onCreated} onCancel={() => setCreating(false)} />}
       {state.phase === 'loading' && (
         <div class="settings-card settings-card--loading" aria-busy="true">
           <span class="spinner" /> Loading projects…
@@ -54,8 +55,17 @@ export function ProjectsSection({ organization, role }: { organization: Organiza
   );
 }
 
-function NewProjectForm({ organizationId, onCreated, onCancel }: { organizationId: string; onCreated(p: Project): void; onCancel(): void }) {
+interface NewProjectFormProps {
+  organizationId: string;
+  /** The server's storage regions; a choice is offered only when there is more than one. */
+  regions: string[];
+  onCreated(p: Project): void;
+  onCancel(): void;
+}
+
+function NewProjectForm({ organizationId, regions, onCreated, onCancel }: NewProjectFormProps) {
   const [name, setName] = useState('');
+  const [region, setRegion] = useState('default');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const onSubmit = async (event: Event): Promise<void> => {
@@ -65,7 +75,7 @@ function NewProjectForm({ organizationId, onCreated, onCancel }: { organizationI
     setBusy(true);
     setError(null);
     try {
-      onCreated(await createProject(organizationId, name.trim()));
+      onCreated(await createProject(organizationId, name.trim(), regions.length > 1 ? region : undefined));
     } catch (err) {
       const e = asApiError(err);
       setError(e.code === 'conflict' ? 'A project of that name exists already.' : e.message);
@@ -80,6 +90,19 @@ function NewProjectForm({ organizationId, onCreated, onCancel }: { organizationI
           <input class="input" value={name} autoFocus placeholder="Checkout web" maxLength={MAX_PROJECT_NAME_CHARS} onInput={(e) => setName(e.currentTarget.value)} />
           <span class="small muted">Usually one per site or app. It gets its own ingest key and settings.</span>
         </label>
+        {regions.length > 1 && (
+          <label class="form__field">
+            <span class="form__label">Storage region</span>
+            <select class="input" value={region} onChange={(e) => setRegion(e.currentTarget.value)}>
+              {regions.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+            <span class="small muted">Where its recordings are kept. It cannot change later.</span>
+          </label>
+        )}
         <div class="panel-form__actions">
           <button type="button" class="button button--quiet" onClick={onCancel}>
             Cancel
