@@ -47,6 +47,8 @@ test("a member row's controls follow the caller's role", () => {
   assert.equal(self.canResetPassword, false, 'one changes one\'s own password on the Account page');
   assert.equal(self.canRemove, true, 'leaving is allowed (the server keeps a last owner)');
   assert.deepEqual(memberControls('owner', { role: 'superuser', is_you: false }).roles, [], 'unknown roles are not offered');
+  assert.equal(memberControls('viewer', { role: 'viewer', is_you: true }).canRemove, true, 'a viewer may leave');
+  assert.equal(memberControls('member', { role: 'member', is_you: true }).canRemove, true, 'a member may leave');
 });
 
 test('role names', () => {

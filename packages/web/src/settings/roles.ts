@@ -82,7 +82,8 @@ export function memberControls(actor: Role | null, member: { role: string; is_yo
   const roles = ROLES.filter((to) => to === current || mayChangeMembership(actor, current, to));
   return {
     roles,
-    canRemove: mayChangeMembership(actor, current, null),
+    // Anyone may leave (the server refuses only a last owner); removing others is managing them.
+    canRemove: member.is_you || mayChangeMembership(actor, current, null),
     canResetPassword: !member.is_you && mayChangeMembership(actor, current, current),
   };
 }
