@@ -7,7 +7,7 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
-use tapedeck_store::{AuditEntry, AuditQuery, NewProject};
+use tapedeck_store::{AuditEntry, NewProject};
 use tapedeck_testkit::{TestApp, TestResponse, batch};
 
 const SESSION: &str = "s-keys";
@@ -65,14 +65,7 @@ async fn create_key(app: &TestApp, cookie: &str, org: &str, role: &str) -> TestR
 }
 
 async fn audit(app: &TestApp, org: &str) -> Vec<AuditEntry> {
-    let query = AuditQuery {
-        organization_ids: vec![org.to_string()],
-        limit: 100,
-        ..AuditQuery::default()
-    };
-    let mut entries = app.meta.audit_entries(&query).await.unwrap();
-    entries.reverse();
-    entries
+    app.audit_log(org).await
 }
 
 #[tokio::test]

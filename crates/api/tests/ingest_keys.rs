@@ -10,7 +10,6 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use tapedeck_api::{ApiConfig, AppState, Clock};
-use tapedeck_store::AuditQuery;
 use tapedeck_testkit::{TestApp, TestResponse, batch};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -84,16 +83,9 @@ async fn ingest_with(app: &TestApp, key: &str, body: String) -> TestResponse {
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
-    let query = AuditQuery {
-        organization_ids: vec![app.org_id.clone()],
-        limit: 100,
-        ..Default::default()
-    };
     let mut actions: Vec<String> = app
-        .meta
-        .audit_entries(&query)
+        .audit_log(&app.org_id)
         .await
-        .unwrap()
         .into_iter()
         .map(|e| e.action)
         .filter(|a| a.starts_with("project."))

@@ -316,20 +316,8 @@ async fn create_project(app: &TestApp, cookie: &str, body: Value, origin: &str) 
 
 /// The organization's audit entries of `action`, oldest first.
 async fn audited(app: &TestApp, action: &str) -> Vec<tapedeck_store::AuditEntry> {
-    let query = tapedeck_store::AuditQuery {
-        organization_ids: vec![app.org_id.clone()],
-        limit: 100,
-        ..Default::default()
-    };
-    let mut entries: Vec<_> = app
-        .meta
-        .audit_entries(&query)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.action == action)
-        .collect();
-    entries.reverse();
+    let mut entries = app.audit_log(&app.org_id).await;
+    entries.retain(|e| e.action == action);
     entries
 }
 

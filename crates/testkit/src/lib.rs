@@ -190,19 +190,24 @@ impl TestApp {
         cookie.split(';').next().expect("name=value").to_string()
     }
 
-    /// The organization's audit entries, newest first, without the logins (`auth.*`) a test
-    /// makes to act: what the test's own requests wrote.
-    pub async fn audit_without_logins(&self) -> Vec<tapedeck_store::AuditEntry> {
+    /// An organization's audit entries, oldest first.
+    pub async fn audit_log(&self, org_id: &str) -> Vec<tapedeck_store::AuditEntry> {
         let query = tapedeck_store::AuditQuery {
-            organization_ids: vec![self.org_id.clone()],
+            organization_ids: vec![org_id.to_string()],
             limit: 1_000,
             ..Default::default()
         };
-        let entries = self.meta.audit_entries(&query).await.expect("audit log");
+        let mut entries = self.meta.audit_entries(&query).await.expect("audit log");
+        entries.reverse();
         entries
-            .into_iter()
-            .filter(|e| !e.action.starts_with("auth."))
-            .collect()
+    }
+
+    /// This app's organization's audit entries, oldest first, without the logins (`auth.*`) a
+    /// test makes to act: what the test's own requests wrote.
+    pub async fn audit_without_logins(&self) -> Vec<tapedeck_store::AuditEntry> {
+        let mut entries = self.audit_log(&self.org_id).await;
+        entries.retain(|e| !e.action.starts_with("auth."));
+        entries
     }
 
     /// DELETEs `uri` with the login cookie, as the same-origin web app does.

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
-use tapedeck_store::{AuditEntry, AuditQuery};
+use tapedeck_store::AuditEntry;
 use tapedeck_testkit::{TestApp, TestResponse};
 
 pub const HOST: &str = "tapedeck.test";
@@ -89,14 +89,7 @@ pub async fn user_id(app: &TestApp, cookie: &str) -> String {
 
 /// The organization's audit entries, oldest first.
 pub async fn audit(app: &TestApp, org: &str) -> Vec<AuditEntry> {
-    let query = AuditQuery {
-        organization_ids: vec![org.to_string()],
-        limit: 500,
-        ..AuditQuery::default()
-    };
-    let mut entries = app.meta.audit_entries(&query).await.unwrap();
-    entries.reverse();
-    entries
+    app.audit_log(org).await
 }
 
 /// The organization's audit entries of one action.
