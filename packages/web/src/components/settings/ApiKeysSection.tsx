@@ -12,6 +12,7 @@ import { asApiError, useLoad } from '../../use-load.ts';
 import { Notice } from '../Notice.tsx';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { OneTimeSecret } from './OneTimeSecret.tsx';
+import { RoleField } from './RoleField.tsx';
 import { SectionHead } from './SettingsLayout.tsx';
 
 export function ApiKeysSection({ organization, role }: { organization: Organization; role: Role | null }) {
@@ -173,16 +174,7 @@ function CreateKeyForm({ organizationId, role, onCreated, onCancel }: CreateKeyF
           <span class="form__label">Name</span>
           <input class="input" autoFocus placeholder="CI export" maxLength={MAX_KEY_NAME_CHARS} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
-        <label class="form__field">
-          <span class="form__label">Role</span>
-          <select class="input select" aria-label="Role" value={keyRole} onChange={(e) => setKeyRole(e.currentTarget.value as Role)}>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {roleLabel(r)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RoleField roles={roles} value={keyRole} onChange={setKeyRole} />
         <div class="panel-form__actions">
           <button type="button" class="button button--quiet" onClick={onCancel}>
             Cancel

@@ -6,6 +6,7 @@ import { invite } from '../../settings-api.ts';
 import { invitableRoles, type Role, ROLE_HINTS, roleLabel } from '../../settings/roles.ts';
 import { checkEmail } from '../../settings/validation.ts';
 import { asApiError } from '../../use-load.ts';
+import { RoleField } from './RoleField.tsx';
 
 interface InviteFormProps {
   organizationId: string;
@@ -44,16 +45,7 @@ export function InviteForm({ organizationId, role, onInvited, onCancel }: Invite
           <span class="form__label">Email</span>
           <input class="input" type="email" autoFocus placeholder="name@example.com" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
         </label>
-        <label class="form__field">
-          <span class="form__label">Role</span>
-          <select class="input select" aria-label="Role" value={inviteRole} onChange={(e) => setInviteRole(e.currentTarget.value as Role)}>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {roleLabel(r)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RoleField roles={roles} value={inviteRole} onChange={setInviteRole} />
         <div class="panel-form__actions">
           <button type="button" class="button button--quiet" onClick={onCancel}>
             Cancel
