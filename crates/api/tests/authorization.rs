@@ -3,7 +3,7 @@
 //! organization, each asserting the exact status. Every answer is also searched for the other
 //! organization's ids (no endpoint may show them), and after each request aimed at the other
 //! organization its data is checked unchanged. The table must name every route: a test compares
-//! it with the router's routes (`routes.rs`).
+//! it with the OpenAPI document's operations, which `tests/openapi.rs` keeps equal to `routes.rs`.
 //!
 //! Each case gets fresh targets (a new session, note, key …), so a write that one role may do
 //! does not change what the next role finds.
@@ -211,6 +211,16 @@ const PUBLIC: &[(&str, &str, &str)] = &[
         "recorders, authenticated by the project's ingest key",
     ),
     ("GET", "/api/v1/recorder-config", "recorders, by ingest key"),
+    (
+        "OPTIONS",
+        "/api/v1/ingest",
+        "the CORS preflight of recorders on other origins",
+    ),
+    (
+        "OPTIONS",
+        "/api/v1/recorder-config",
+        "the same preflight for the config request",
+    ),
     ("POST", "/api/v1/auth/login", "logging in"),
     (
         "POST",
@@ -758,50 +768,13 @@ async fn without_a_login_every_protected_endpoint_answers_401() {
     }
 }
 
-/// Every `.route(…)` in routes.rs as (METHOD, path).
-fn routed_endpoints() -> BTreeSet<(String, String)> {
-    let source = include_str!("../src/routes.rs");
-    let mut endpoints = BTreeSet::new();
-    for chunk in source.split(".route(").skip(1) {
-        let Some(path) = chunk.split('"').nth(1) else {
-            continue;
-        };
-        let handlers = chunk.split(".route(").next().unwrap_or_default();
-        // The method router ends where the route call's parentheses close.
-        let mut depth = 1;
-        let mut end = handlers.len();
-        for (i, c) in handlers.char_indices() {
-            match c {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = i;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let handlers = &handlers[..end];
-        for method in ["get", "post", "put", "patch", "delete"] {
-            let called = handlers.contains(&format!("{method}("))
-                && (handlers.contains(&format!(" {method}("))
-                    || handlers.contains(&format!("\n{method}("))
-                    || handlers.contains(&format!(".{method}("))
-                    || handlers.contains(&format!("({method}(")));
-            if called {
-                endpoints.insert((method.to_uppercase(), path.to_string()));
-            }
-        }
-    }
-    endpoints
-}
-
 #[test]
 fn the_table_names_every_route() {
-    let routed = routed_endpoints();
-    assert!(routed.len() > 20, "routes.rs parsing found only {routed:?}");
+    // The OpenAPI document's operations: tests/openapi.rs keeps them equal to routes.rs.
+    let routed: BTreeSet<(String, String)> = tapedeck_api::openapi::operations()
+        .into_iter()
+        .map(|(method, path)| (method.to_string(), path))
+        .collect();
     let mut listed: BTreeSet<(String, String)> = table()
         .iter()
         .map(|c| (c.method.to_string(), c.route.to_string()))
