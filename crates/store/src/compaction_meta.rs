@@ -55,3 +55,15 @@ pub struct Job {
     pub attempts: i32,
     pub last_error: Option<String>,
 }
+
+/// What an operator's dashboard shows of the queue and of live sessions (`/metrics`), counted
+/// in one query over partial and status indexes, cheap enough for every scrape.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OperationalCounts {
+    /// Jobs not done and not held: waiting for a worker, or their lease expired.
+    pub jobs_queued: u64,
+    /// Jobs not done that a worker holds under a live lease (running, or waiting for a retry).
+    pub jobs_claimed: u64,
+    /// Sessions with status `recording`.
+    pub sessions_recording: u64,
+}

@@ -446,6 +446,12 @@ pub trait MetaStore: Send + Sync {
         retry_at_ms: Option<i64>,
         now_ms: i64,
     ) -> Result<bool>;
+    /// Counts the queued and claimed jobs and the recording sessions, in one cheap query, for
+    /// `/metrics` (a lease that ran out by `now_ms` counts as queued).
+    async fn operational_counts(
+        &self,
+        now_ms: i64,
+    ) -> Result<crate::compaction_meta::OperationalCounts>;
 
     // Tags, links and saved views (issue 7): `annotations.rs` has the records.
 

@@ -45,6 +45,7 @@ use api_keys::{
 use compaction::{
     concurrent_claims_take_each_job_once, done_jobs_are_deleted_by_when_they_finished,
     idle_sessions_enqueue_their_compaction, jobs_are_leased_retried_and_completed_by_their_holder,
+    operational_counts_follow_the_queue_and_live_sessions,
     recordings_replace_the_segments_they_fold_in,
 };
 use engines::{
@@ -529,6 +530,7 @@ macro_rules! conformance_suite {
                 concurrent_claims_take_each_job_once,
                 done_jobs_are_deleted_by_when_they_finished,
                 idle_sessions_enqueue_their_compaction,
+                operational_counts_follow_the_queue_and_live_sessions,
                 data_keys_are_one_per_organization_and_rewrapped_in_place,
                 audit_log_pages_newest_first_per_organization,
                 audit_log_filters_by_actor_action_target_and_time,

@@ -134,3 +134,28 @@ pub(super) async fn delete_done_jobs(pool: &PgPool, done_before_ms: i64) -> Resu
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Counts the waiting and claimed jobs (the `jobs_due` partial index holds only jobs not done)
+/// and the recording sessions (`sessions_status_ingest`), in one statement.
+pub(super) async fn operational_counts(
+    pool: &PgPool,
+    now_ms: i64,
+) -> Result<crate::compaction_meta::OperationalCounts> {
+    let row = sqlx::query(
+        "SELECT
+           (SELECT count(*) FROM jobs WHERE done_at IS NULL
+              AND (claimed_by IS NULL OR claim_expires_at <= $1)) AS queued,
+           (SELECT count(*) FROM jobs WHERE done_at IS NULL
+              AND claimed_by IS NOT NULL AND claim_expires_at > $1) AS claimed,
+           (SELECT count(*) FROM sessions WHERE status = 'recording') AS recording",
+    )
+    .bind(now_ms)
+    .fetch_one(pool)
+    .await?;
+    let count = |name: &str| u64::try_from(row.get::<i64, _>(name)).unwrap_or(0);
+    Ok(crate::compaction_meta::OperationalCounts {
+        jobs_queued: count("queued"),
+        jobs_claimed: count("claimed"),
+        sessions_recording: count("recording"),
+    })
+}

@@ -379,6 +379,12 @@ impl MetaStore for SqliteMetaStore {
     async fn delete_done_jobs(&self, done_before_ms: i64) -> Result<u64> {
         jobs::delete_done_jobs(&self.pool, done_before_ms).await
     }
+    async fn operational_counts(
+        &self,
+        now_ms: i64,
+    ) -> Result<crate::compaction_meta::OperationalCounts> {
+        jobs::operational_counts(&self.pool, now_ms).await
+    }
     async fn fail_job(
         &self,
         id: i64,

@@ -384,3 +384,47 @@ pub(crate) async fn done_jobs_are_deleted_by_when_they_finished(f: Fixture) {
         .unwrap();
     assert_eq!(waiting.target, "waiting");
 }
+
+/// `/metrics`' counts: jobs waiting (or whose lease ran out) are queued, jobs under a live
+/// lease claimed, done ones neither; sessions count while recording.
+pub(crate) async fn operational_counts_follow_the_queue_and_live_sessions(f: Fixture) {
+    let store = f.store.as_ref();
+    let counts = |now| async move { store.operational_counts(now).await.unwrap() };
+    assert_eq!(counts(0).await, OperationalCounts::default());
+
+    let p = project(store, "Org", "tdp_1").await;
+    for session in ["s1", "s2"] {
+        let new = segment(&p, session, "w", 0);
+        store
+            .store_segment(&new, &facts(1, 2, "u"), &BatchMeta::default())
+            .await
+            .unwrap();
+    }
+    for target in ["a", "b", "c"] {
+        store.enqueue_job(JOB_COMPACT, target, 0, 0).await.unwrap();
+    }
+    let compact = &[JOB_COMPACT][..];
+    let held = store
+        .claim_job(compact, "w", 10, 1_000)
+        .await
+        .unwrap()
+        .unwrap();
+    let done = store
+        .claim_job(compact, "w", 10, 1_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.complete_job(done.id, "w", 20).await.unwrap());
+    let expected = |queued, claimed, recording| OperationalCounts {
+        jobs_queued: queued,
+        jobs_claimed: claimed,
+        sessions_recording: recording,
+    };
+    assert_eq!(counts(500).await, expected(1, 1, 2));
+    assert_eq!(counts(1_010).await, expected(2, 0, 2), "the lease ran out");
+
+    assert!(store.complete_job(held.id, "w", 600).await.unwrap());
+    // Both sessions go idle: no longer recording, and their compactions are queued.
+    assert_eq!(store.mark_idle_sessions(5_001, 9_000).await.unwrap(), 2);
+    assert_eq!(counts(9_000).await, expected(3, 0, 0));
+}
