@@ -49,6 +49,7 @@ use compaction::{
     recordings_replace_the_segments_they_fold_in,
 };
 use engines::{
+    a_refused_batch_among_concurrent_ones_fails_alone,
     concurrent_batches_of_one_session_on_two_stores_all_land,
     nul_characters_from_the_recorder_do_not_fail_a_batch, text_orders_bytewise,
 };
@@ -523,6 +524,7 @@ macro_rules! conformance_suite {
                 listing_pages_by_keyset_within_organizations,
                 idle_sessions_become_ready_and_wake_up_again,
                 concurrent_batches_of_one_session_on_two_stores_all_land,
+                a_refused_batch_among_concurrent_ones_fails_alone,
                 text_orders_bytewise,
                 nul_characters_from_the_recorder_do_not_fail_a_batch,
                 recordings_replace_the_segments_they_fold_in,

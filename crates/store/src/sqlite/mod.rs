@@ -6,6 +6,7 @@ mod accounts;
 mod api_keys;
 mod compaction;
 mod erasure;
+mod group_commit;
 mod ingest_keys;
 mod jobs;
 mod keys_audit;
@@ -48,6 +49,8 @@ const MAX_CONNECTIONS: u32 = 8;
 
 pub struct SqliteMetaStore {
     pool: SqlitePool,
+    /// Ingest batches are written in groups, one transaction and one sync per group.
+    segments: group_commit::GroupCommitter,
 }
 
 impl SqliteMetaStore {
@@ -63,7 +66,8 @@ impl SqliteMetaStore {
             .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        let segments = group_commit::GroupCommitter::start(pool.clone());
+        Ok(Self { pool, segments })
     }
 
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
@@ -241,10 +245,7 @@ impl MetaStore for SqliteMetaStore {
         facts: &BatchFacts,
         meta: &BatchMeta,
     ) -> Result<SegmentOutcome> {
-        let mut tx = self.begin_write().await?;
-        let outcome = sessions::store_segment(&mut tx, segment, facts, meta).await?;
-        tx.commit().await?;
-        Ok(outcome)
+        self.segments.store(segment, facts, meta).await
     }
     async fn segment_exists(&self, session_id: &str, window_id: &str, seq: u32) -> Result<bool> {
         sessions::segment_exists(&mut *self.pool.acquire().await?, session_id, window_id, seq).await

@@ -69,6 +69,75 @@ pub(crate) async fn concurrent_batches_of_one_session_on_two_stores_all_land(f: 
     assert_eq!(seqs, (0..BATCHES).collect::<Vec<_>>());
 }
 
+/// Many batches of many sessions at once (SQLite commits them in groups, one transaction each):
+/// every batch is stored, and the one refused (its session belongs to another project) fails
+/// alone — the batches committed beside it are all there, and its own session is unchanged.
+pub(crate) async fn a_refused_batch_among_concurrent_ones_fails_alone(f: Fixture) {
+    let mine = project(f.store.as_ref(), "Org", "tdp_1").await;
+    let theirs = project(f.store.as_ref(), "Other", "tdp_2").await;
+    f.store
+        .store_segment(
+            &segment(&theirs, "taken", "w", 0),
+            &facts(10, 20, "https://b.test/"),
+            &BatchMeta::default(),
+        )
+        .await
+        .unwrap();
+
+    const SESSIONS: u32 = 8;
+    const BATCHES: u32 = 8;
+    let mut tasks = Vec::new();
+    for s in 0..SESSIONS {
+        for seq in 0..BATCHES {
+            let store = f.store.clone();
+            let segment = segment(&mine, &format!("s{s}"), "w", seq);
+            let first = 1_000 + i64::from(seq) * 100;
+            let facts = facts(first, first + 50, &format!("https://a.test/{seq}"));
+            tasks.push(tokio::spawn(async move {
+                store
+                    .store_segment(&segment, &facts, &BatchMeta::default())
+                    .await
+            }));
+        }
+        if s == SESSIONS / 2 {
+            let store = f.store.clone();
+            let segment = segment(&mine, "taken", "w", 1);
+            let facts = facts(30, 40, "https://a.test/");
+            tasks.push(tokio::spawn(async move {
+                store
+                    .store_segment(&segment, &facts, &BatchMeta::default())
+                    .await
+            }));
+        }
+    }
+    let mut stored = 0;
+    let mut conflicts = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(SegmentOutcome::Stored) => stored += 1,
+            Err(StoreError::Conflict(_)) => conflicts += 1,
+            other => panic!("unexpected outcome {other:?}"),
+        }
+    }
+    assert_eq!((stored, conflicts), (SESSIONS * BATCHES, 1));
+    for s in 0..SESSIONS {
+        let session = f.store.session(&format!("s{s}")).await.unwrap().unwrap();
+        assert_eq!(
+            session.summary.event_count,
+            3 * i64::from(BATCHES),
+            "session s{s} has all its batches"
+        );
+        assert_eq!(
+            f.store.segments(&format!("s{s}")).await.unwrap().len(),
+            BATCHES as usize
+        );
+    }
+    let taken = f.store.session("taken").await.unwrap().unwrap();
+    assert_eq!(taken.project_id, theirs.id);
+    assert_eq!(taken.summary.event_count, 3);
+    assert!(!f.store.segment_exists("taken", "w", 1).await.unwrap());
+}
+
 /// Text sorts by bytes (SQLite's BINARY), whatever the PostgreSQL server's locale: names in
 /// lists, and the id tie-break of the sessions keyset, so pages neither skip nor repeat.
 pub(crate) async fn text_orders_bytewise(f: Fixture) {
