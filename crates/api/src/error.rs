@@ -68,6 +68,9 @@ pub enum ApiError {
     ImportTooLarge(String),
     #[error("log in first")]
     Unauthenticated,
+    /// `/metrics` with a `metrics_token` configured, asked without it (or with another).
+    #[error("this server's metrics need its metrics token as Authorization: Bearer")]
+    MetricsTokenRequired,
     /// A Bearer secret that is malformed, unknown or revoked (or whose creator left).
     #[error("unknown or revoked API key")]
     InvalidApiKey,
@@ -108,7 +111,9 @@ impl ApiError {
             ApiError::TooManyAttempts(_) => "too_many_attempts",
             ApiError::InvalidImport(_) => "invalid_import",
             ApiError::ImportTooLarge(_) => "import_too_large",
-            ApiError::Unauthenticated | ApiError::InvalidApiKey => "unauthenticated",
+            ApiError::Unauthenticated
+            | ApiError::InvalidApiKey
+            | ApiError::MetricsTokenRequired => "unauthenticated",
             ApiError::CsrfRejected => "csrf_rejected",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
@@ -131,7 +136,8 @@ impl ApiError {
             ApiError::UnknownProject
             | ApiError::InvalidCredentials
             | ApiError::Unauthenticated
-            | ApiError::InvalidApiKey => StatusCode::UNAUTHORIZED,
+            | ApiError::InvalidApiKey
+            | ApiError::MetricsTokenRequired => StatusCode::UNAUTHORIZED,
             ApiError::OriginNotAllowed | ApiError::CsrfRejected | ApiError::Forbidden => {
                 StatusCode::FORBIDDEN
             }

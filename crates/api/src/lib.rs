@@ -18,6 +18,7 @@ mod invitations;
 mod json_array;
 mod json_body;
 mod members;
+mod metrics;
 mod notes;
 pub mod openapi;
 mod projects;
@@ -34,6 +35,7 @@ mod timeline;
 
 pub use auth::password::{hash_password, password_problem};
 pub use error::ApiError;
+pub use metrics::MetricsToken;
 pub use routes::router;
 pub use security_headers::{DEFAULT_EMBED_FRAME_ANCESTORS, check_frame_ancestors};
 pub use state::{

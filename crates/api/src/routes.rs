@@ -12,7 +12,7 @@ use crate::{
     recorder_config, saved_views, session_links, session_tags, sessions, timeline,
 };
 use crate::{audit_log, client_ip, openapi, security_headers, session_list};
-use crate::{invitations, members};
+use crate::{invitations, members, metrics};
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState) -> Router {
@@ -152,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .merge(files)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/sdk/{file}", get(assets::sdk_file))
         .route("/demo", get(assets::demo))
         .fallback(get(assets::web_app))
@@ -168,5 +169,11 @@ pub fn router(state: AppState) -> Router {
             client_ip::resolve_client_ip,
         ))
         .layer(TraceLayer::new_for_http())
+        // Outermost: every request is counted under its route template, the time spent in the
+        // other layers included.
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::http::count_requests,
+        ))
         .with_state(state)
 }

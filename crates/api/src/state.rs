@@ -30,6 +30,8 @@ pub struct ApiConfig {
     pub ingest_rate_limit_per_minute: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`client_ip.rs`).
     pub trusted_proxies: tapedeck_core::client_ip::TrustedProxies,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this token>`.
+    pub metrics_token: Option<crate::metrics::MetricsToken>,
 }
 
 /// The default per-key ingest limit: 200 batches a second. A recorder sends a batch every 3 s
@@ -47,6 +49,7 @@ impl Default for ApiConfig {
             embed_frame_ancestors: crate::security_headers::DEFAULT_EMBED_FRAME_ANCESTORS.into(),
             ingest_rate_limit_per_minute: DEFAULT_INGEST_RATE_LIMIT_PER_MINUTE,
             trusted_proxies: tapedeck_core::client_ip::TrustedProxies::default(),
+            metrics_token: None,
         }
     }
 }
@@ -89,6 +92,8 @@ pub struct AppState {
     pub decode_permits: Arc<Semaphore>,
     /// Per-key ingest rate limits of this process (`ingest::rate_limit`).
     pub(crate) ingest_limiter: Arc<IngestRateLimiter>,
+    /// This process's counters and histograms (`/metrics`).
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -100,6 +105,7 @@ impl AppState {
             clock: Arc::new(SystemClock),
             decode_permits: Arc::new(Semaphore::new(MAX_CONCURRENT_DECODES)),
             ingest_limiter: Arc::new(IngestRateLimiter::default()),
+            metrics: Arc::new(crate::metrics::Metrics::new()),
         }
     }
 

@@ -234,6 +234,11 @@ const PUBLIC: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/healthz", "liveness"),
     ("GET", "/readyz", "readiness"),
+    (
+        "GET",
+        "/metrics",
+        "Prometheus scrape; optional metrics_token",
+    ),
     ("GET", "/sdk/{file}", "the recorder script"),
     ("GET", "/demo", "the demo shop page"),
     (

@@ -25,6 +25,7 @@ use tapedeck_store::{
 
 use crate::error::ApiError;
 use crate::json_array::push_joined;
+use crate::metrics::IngestOutcome;
 use crate::state::AppState;
 use cors::{origin_allowed, with_cors};
 use decode::{DecodeError, decode_body};
@@ -65,7 +66,15 @@ pub async fn ingest(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let started = std::time::Instant::now();
+    // The body's length as sent, when known up front (`Content-Length`): `/metrics` counts it
+    // for accepted batches, whose body was read whole.
+    let body_bytes = axum::body::HttpBody::size_hint(&body).exact();
     let outcome = ingest_batch(&state, &query, &headers, body).await;
+    state
+        .metrics
+        .ingest
+        .record(IngestOutcome::of(&outcome), body_bytes, started.elapsed());
     with_cors(
         &headers,
         outcome.map(|status| Json(serde_json::json!({ "status": status }))),

@@ -2,6 +2,7 @@
 
 use axum::http::Method;
 
+use crate::error::ApiError;
 use crate::openapi::operation::{Auth, Op};
 use crate::openapi::schema_dsl::*;
 
@@ -29,6 +30,26 @@ pub fn operations() -> Vec<Op> {
         )
         .answer(200, "`ready`.", "text/plain", string())
         .plain_error(503, "text/plain", "`database unavailable`."),
+        public(
+            Method::GET,
+            "/metrics",
+            "metrics",
+            "Counters and histograms for Prometheus",
+        )
+        .describe(
+            "The Prometheus text format (version 0.0.4): ingest outcomes, refusals by error \
+             code, bytes and latency; HTTP requests by method, route template and status; job \
+             queue and live-session gauges; build, uptime and process figures. Aggregate only: \
+             no ids, emails or URLs. Public unless the server sets `metrics_token`; then it \
+             needs `Authorization: Bearer <metrics_token>`.",
+        )
+        .answer(
+            200,
+            "The metrics (`text/plain; version=0.0.4`).",
+            "text/plain",
+            string(),
+        )
+        .errors([ApiError::MetricsTokenRequired]),
         public(
             Method::GET,
             "/sdk/{file}",
