@@ -66,6 +66,9 @@ pub struct ConfigLayer {
     /// Session token for temporary S3 credentials: file or env only.
     #[arg(skip)]
     pub s3_session_token: Option<Secret>,
+    /// Bearer token `/metrics` requires: file or env only [default: none, /metrics is public]
+    #[arg(skip)]
+    pub metrics_token: Option<Secret>,
     /// Named storage regions: `[regions.NAME]` tables.
     #[arg(skip)]
     #[serde(default)]
@@ -104,6 +107,7 @@ impl ConfigLayer {
             s3_access_key_id: get("TAPEDECK_S3_ACCESS_KEY_ID"),
             s3_secret_access_key: get("TAPEDECK_S3_SECRET_ACCESS_KEY").map(Secret),
             s3_session_token: get("TAPEDECK_S3_SESSION_TOKEN").map(Secret),
+            metrics_token: get("TAPEDECK_METRICS_TOKEN").map(Secret),
             regions: BTreeMap::new(),
             region_blob_stores: Vec::new(),
         })
@@ -150,6 +154,7 @@ impl ConfigLayer {
             s3_access_key_id: self.s3_access_key_id.or(lower.s3_access_key_id),
             s3_secret_access_key: self.s3_secret_access_key.or(lower.s3_secret_access_key),
             s3_session_token: self.s3_session_token.or(lower.s3_session_token),
+            metrics_token: self.metrics_token.or(lower.metrics_token),
             regions,
             region_blob_stores: Vec::new(),
         }
@@ -179,6 +184,8 @@ pub struct Config {
     pub s3_credentials: Option<S3Credentials>,
     /// The named storage regions beside `default` (which is `blob_store`).
     pub regions: BTreeMap<String, RegionConfig>,
+    /// When set, `/metrics` answers only this bearer token (kept as a digest).
+    pub metrics_token: Option<tapedeck_api::MetricsToken>,
 }
 
 impl Config {
@@ -290,6 +297,11 @@ fn resolve(mut layer: ConfigLayer) -> anyhow::Result<Config> {
         }
         None => TrustedProxies::default(),
     };
+    let metrics_token = layer
+        .metrics_token
+        .map(|token| tapedeck_api::MetricsToken::new(&token.0))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let public_url = layer
         .public_url
@@ -310,6 +322,7 @@ fn resolve(mut layer: ConfigLayer) -> anyhow::Result<Config> {
         trusted_proxies,
         s3_credentials,
         regions,
+        metrics_token,
     })
 }
 
@@ -374,6 +387,11 @@ ingest_rate_limit_per_minute = 12000
 # TCP peer address counts. Default: this machine only. [] trusts no proxy.
 # Env: TAPEDECK_TRUSTED_PROXIES=10.0.0.0/8,::1   Flag: --trusted-proxies 10.0.0.0/8,::1
 trusted_proxies = ["127.0.0.1", "::1"]
+
+# GET /metrics (Prometheus) shows aggregate counts only, and is public like /healthz. With a
+# token set, a scrape must send `Authorization: Bearer <token>` (at least 16 printable
+# characters, e.g. `openssl rand -hex 32`). File or env (TAPEDECK_METRICS_TOKEN) only: no flag.
+# metrics_token = "…"
 
 # Named storage regions (data residency), beside "default" = blob_store. A project is pinned to
 # one at creation (`tapedeck admin create-project --region eu`) and its recordings never leave
@@ -496,6 +514,24 @@ mod tests {
         let bad: ConfigLayer = toml::from_str("trusted_proxies = [\"proxy.local\"]").unwrap();
         let error = resolve(bad).unwrap_err().to_string();
         assert!(error.contains("trusted_proxies"), "{error}");
+    }
+
+    #[test]
+    fn the_metrics_token_comes_from_file_or_env_is_checked_and_never_printed() {
+        assert_eq!(resolve(ConfigLayer::default()).unwrap().metrics_token, None);
+        let token = "0123456789abcdef0123";
+        let env =
+            ConfigLayer::from_env(|k| (k == "TAPEDECK_METRICS_TOKEN").then(|| token.to_string()))
+                .unwrap();
+        let config = resolve(env).unwrap();
+        assert!(config.metrics_token.as_ref().unwrap().matches(token));
+        assert!(!format!("{config:?}").contains(token));
+        let file: ConfigLayer = toml::from_str(&format!("metrics_token = \"{token}\"")).unwrap();
+        assert!(!format!("{file:?}").contains(token));
+        assert!(resolve(file).unwrap().metrics_token.is_some());
+        let short: ConfigLayer = toml::from_str("metrics_token = \"short\"").unwrap();
+        let error = resolve(short).unwrap_err().to_string();
+        assert!(error.contains("metrics_token"), "{error}");
     }
 
     #[test]

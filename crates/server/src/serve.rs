@@ -54,6 +54,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         embed_frame_ancestors: config.embed_frame_ancestors.clone(),
         ingest_rate_limit_per_minute: config.ingest_rate_limit_per_minute,
         trusted_proxies: config.trusted_proxies.clone(),
+        metrics_token: config.metrics_token.clone(),
         ..ApiConfig::default()
     };
     // Load the certificate before listening, so a bad file fails the start, not a request.
