@@ -2,14 +2,25 @@
 //! attribute values, mutation texts, input values, custom-event payloads (console, network),
 //! meta-event URLs — except `data:` URIs (inline images and canvas frames, which the text
 //! patterns would only corrupt). Object keys and numbers are structure and stay as they are.
-//! Events with nothing to mask are kept byte-for-byte; only events with a match are re-serialized.
+//! Events with nothing to mask are kept byte-for-byte; in an event with a match only the masked
+//! string literals are rewritten.
+//!
+//! An event is read as text, literal by literal (`json_strings`), never parsed into a tree: a
+//! full snapshot is hundreds of KB, and building and dropping its `Value` was most of ingest's
+//! CPU. Which literals need the patterns at all is decided without running them on each one:
+//! a literal without escapes is its own text, and a match inside it is a match in the event's
+//! text too (the patterns look around only with ASCII `\b`, and the `"` around the literal is a
+//! non-word byte like the ends of a text). So one search over the event text finds where the
+//! next match may start, and only the literal holding that offset is scrubbed. Literals with
+//! escapes (`\n`, `\/`, `\u0040`) differ from their bytes and are decoded and scrubbed each.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::text::{PiiKind, may_contain_pii, scrub_text_counting};
+use super::json_strings::{Literal, decode, literals, push_literal};
+use super::text::{PiiKind, first_match_start, scrub_text_counting};
 
 /// What scrubbing masked in a batch, by kind.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -30,38 +41,85 @@ pub fn scrub_events(events: Vec<Box<RawValue>>) -> (Vec<Box<RawValue>>, ScrubRep
     let mut report = ScrubReport::default();
     let events = events
         .into_iter()
-        .map(|raw| {
-            // JSON escapes (`\u0040` for `@`) could hide a match from the fast check.
-            if !raw.get().contains("\\u") && !may_contain_pii(raw.get()) {
-                return raw;
+        .map(|raw| match scrub_event(raw.get(), &mut report) {
+            None => raw,
+            Some(scrubbed) => {
+                report.events_changed += 1;
+                // Each masked literal was replaced by a well-formed one, so the text is still
+                // valid JSON; failing here is a bug in this module, and failing closed (no
+                // event kept unmasked) is the only safe way out.
+                RawValue::from_string(scrubbed).expect("a scrubbed event stays valid JSON")
             }
-            let Ok(mut value) = serde_json::from_str::<Value>(raw.get()) else {
-                return raw;
-            };
-            let before = report.total();
-            scrub_value(&mut value, &mut report);
-            if report.total() == before {
-                return raw;
-            }
-            report.events_changed += 1;
-            serde_json::value::to_raw_value(&value).unwrap_or(raw)
         })
         .collect();
     (events, report)
 }
 
-fn scrub_value(value: &mut Value, report: &mut ScrubReport) {
-    match value {
-        Value::String(s) if s.starts_with("data:") => {}
-        Value::String(s) => {
-            let mut found = |kind| *report.masked.entry(kind).or_insert(0) += 1;
-            if let std::borrow::Cow::Owned(masked) = scrub_text_counting(s, &mut found) {
-                *s = masked;
-            }
+/// Returns the event's text with its personal data masked, or `None` when it has none.
+fn scrub_event(event: &str, report: &mut ScrubReport) -> Option<String> {
+    let mut next_match = NextMatch::new(event);
+    let mut out: Option<String> = None;
+    let mut copied_to = 0;
+    for literal in literals(event).filter(|l| !l.is_key) {
+        let Some(text) = text_to_scrub(event, &literal, &mut next_match) else {
+            continue;
+        };
+        let mut found = |kind| *report.masked.entry(kind).or_insert(0) += 1;
+        if let Cow::Owned(masked) = scrub_text_counting(&text, &mut found) {
+            let out = out.get_or_insert_with(|| String::with_capacity(event.len() + 16));
+            out.push_str(&event[copied_to..literal.start]);
+            push_literal(out, &masked);
+            copied_to = literal.end;
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| scrub_value(item, report)),
-        Value::Object(map) => map.values_mut().for_each(|item| scrub_value(item, report)),
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+    let mut out = out?;
+    out.push_str(&event[copied_to..]);
+    Some(out)
+}
+
+/// Returns the text of a value literal that may hold personal data, `None` for one that
+/// certainly holds none (or is a `data:` URI).
+fn text_to_scrub<'a>(
+    event: &'a str,
+    literal: &Literal,
+    next_match: &mut NextMatch<'_>,
+) -> Option<Cow<'a, str>> {
+    let content = literal.content(event);
+    let text = if literal.escaped {
+        decode(content)
+    } else if next_match.starts_before(literal.start + 1, literal.end - 1) {
+        Cow::Borrowed(content)
+    } else {
+        return None;
+    };
+    (!text.starts_with("data:")).then_some(text)
+}
+
+/// The start of the leftmost pattern match in an event's text at or after an offset, searched
+/// again only when the literals walked past it. No pattern matches a `"`, so a match never spans
+/// two literals and the searches never overlap: the whole event is scanned about once.
+struct NextMatch<'a> {
+    event: &'a str,
+    /// `None` before the first search; then the answer of the last search, `Some(None)` when no
+    /// match starts after where it began.
+    start: Option<Option<usize>>,
+}
+
+impl<'a> NextMatch<'a> {
+    fn new(event: &'a str) -> Self {
+        Self { event, start: None }
+    }
+
+    /// Returns true when a match may start in `from..to`; calls must come with growing `from`.
+    fn starts_before(&mut self, from: usize, to: usize) -> bool {
+        let stale = match self.start {
+            None => true,
+            Some(start) => start.is_some_and(|start| start < from),
+        };
+        if stale {
+            self.start = Some(first_match_start(self.event, from));
+        }
+        self.start.flatten().is_some_and(|start| start < to)
     }
 }
 
@@ -123,6 +181,55 @@ mod tests {
         assert_eq!(report.events_changed, 4);
         assert_eq!(report.masked.get(&PiiKind::CardNumber), Some(&2));
         assert_eq!(report.total(), 7);
+    }
+
+    #[test]
+    fn a_bearer_token_behind_an_escaped_newline_or_slash_is_masked() {
+        // The old prefilter only decoded events holding `\u`: `\n` and `\/` hid these tokens.
+        for text in [
+            r#"Authorization: Bearer\nabcdef123456789"#,
+            r#"Authorization: Bearer\tabcdef123456789"#,
+            r#"Authorization: Bearer abc\/def123456789"#,
+        ] {
+            let event = RawValue::from_string(format!(
+                r#"{{"type":5,"timestamp":1,"data":{{"tag":"net","payload":{{"headers":"{text}"}}}}}}"#
+            ))
+            .unwrap();
+            let (out, report) = scrub_events(vec![event]);
+            assert!(!out[0].get().contains("123456789"), "{}", out[0].get());
+            assert_eq!(report.masked.get(&PiiKind::BearerToken), Some(&1));
+        }
+    }
+
+    #[test]
+    fn a_lone_surrogate_does_not_shield_its_event() {
+        // serde_json's `Value` rejects `\ud800` (which `RawValue` accepts): the old scrub kept
+        // such an event as it was, email and all.
+        let event = RawValue::from_string(
+            r#"{"type":3,"timestamp":1,"data":{"text":"ada@example.com","odd":"\ud800"}}"#
+                .to_string(),
+        )
+        .unwrap();
+        let (out, _) = scrub_events(vec![event]);
+        assert_eq!(
+            out[0].get(),
+            r#"{"type":3,"timestamp":1,"data":{"text":"***@*******.***","odd":"\ud800"}}"#
+        );
+    }
+
+    #[test]
+    fn keys_and_structure_keep_their_bytes_around_a_masked_value() {
+        let event = RawValue::from_string(
+            "{ \"ada@example.com\" :\t[ \"mail ada@example.com\", 1732530000000 ],\n\"b\":\"x\\\"y\" }"
+                .to_string(),
+        )
+        .unwrap();
+        let (out, report) = scrub_events(vec![event]);
+        assert_eq!(
+            out[0].get(),
+            "{ \"ada@example.com\" :\t[ \"mail ***@*******.***\", 1732530000000 ],\n\"b\":\"x\\\"y\" }"
+        );
+        assert_eq!(report.total(), 1);
     }
 
     #[test]

@@ -142,9 +142,20 @@ pub fn scrub_text(text: &str) -> Cow<'_, str> {
 
 /// Like [`scrub_text`], calling `found` once per masked match.
 pub fn scrub_text_counting<'a>(text: &'a str, found: &mut dyn FnMut(PiiKind)) -> Cow<'a, str> {
+    // One pass of the set tells which patterns match the text as given; most strings match
+    // none. Once a pattern has masked something the text differs (masking can create a word
+    // boundary), so later patterns are then asked about the current text again.
+    let matching = ANY_PATTERN.matches(text);
+    if !matching.matched_any() {
+        return Cow::Borrowed(text);
+    }
     let mut current: Cow<'a, str> = Cow::Borrowed(text);
-    for pattern in PATTERNS.iter() {
-        if !pattern.regex.is_match(&current) {
+    for (index, pattern) in PATTERNS.iter().enumerate() {
+        let may_match = match &current {
+            Cow::Borrowed(_) => matching.matched(index),
+            Cow::Owned(changed) => pattern.regex.is_match(changed),
+        };
+        if !may_match {
             continue;
         }
         let mut changed = false;
@@ -172,9 +183,27 @@ static ANY_PATTERN: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSet::new(PATTERNS.iter().map(|p| p.regex.as_str())).expect("scrub patterns are valid")
 });
 
-/// Returns true when `text` may hold personal data: a cheap filter before parsing JSON.
+/// Returns true when `text` may hold personal data: one pass of all patterns, before their
+/// checksums (so `false` means [`scrub_text`] leaves `text` as it is).
 pub fn may_contain_pii(text: &str) -> bool {
     ANY_PATTERN.is_match(text)
+}
+
+/// All patterns as one alternation, for where in a text the first of their matches starts.
+static FIRST_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    let alternatives: Vec<String> = PATTERNS
+        .iter()
+        .map(|p| format!("(?:{})", p.regex.as_str()))
+        .collect();
+    Regex::new(&alternatives.join("|")).expect("scrub patterns are valid")
+});
+
+/// Returns where the leftmost match of any pattern (checksums not applied) starting at or after
+/// `from` starts in `text`; the text before `from` still counts as context for `\b`. A match
+/// that a substring of `text` holds — its context for `\b` being the same — starts at or after
+/// the returned offset, so everything between `from` and it holds none.
+pub(crate) fn first_match_start(text: &str, from: usize) -> Option<usize> {
+    FIRST_PATTERN.find_at(text, from).map(|m| m.start())
 }
 
 #[cfg(test)]
@@ -249,6 +278,32 @@ mod tests {
     }
 
     #[test]
+    fn patterns_look_around_only_with_ascii_word_boundaries() {
+        // `events` relies on it: a match inside a JSON string literal is then a match in the
+        // whole event text (a `"` borders the literal, a non-word byte like the text's ends).
+        for pattern in PATTERNS.iter() {
+            let source = pattern.regex.as_str().replace("(?-u:\\b)", "");
+            for anchor in ["^", "$", "\\A", "\\z", "\\b", "\\B", "\\<", "\\>"] {
+                assert!(
+                    !source.contains(anchor),
+                    "{anchor} in {}",
+                    pattern.regex.as_str()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_match_start_respects_context_and_ignores_checksums() {
+        let text = "x 4242 4242 4242 4241 y ada@example.com";
+        assert_eq!(first_match_start(text, 0), Some(2));
+        assert_eq!(first_match_start(text, 3), Some(24));
+        // From inside a word, `\b` sees the letter before: no match starts at "da@".
+        assert_eq!(first_match_start(text, 25), None);
+        assert_eq!(first_match_start("no personal data", 0), None);
+    }
+
+    #[test]
     fn luhn_and_iban_checks() {
         assert!(luhn_valid("4242424242424242"));
         assert!(luhn_valid("378282246310005"));
@@ -281,6 +336,26 @@ mod tests {
 
     const PLAIN: &str = "[a-z ,.;:!?'()éü-]{0,40}";
 
+    /// The scrub without the set's shortcut: each pattern asked about the current text in turn.
+    fn scrub_each_pattern_in_turn(text: &str, found: &mut Vec<PiiKind>) -> String {
+        let mut current = text.to_string();
+        for pattern in PATTERNS.iter() {
+            current = pattern
+                .regex
+                .replace_all(&current, |caps: &regex::Captures<'_>| {
+                    let span = &caps[0];
+                    if pattern.check.is_none_or(|check| check(span)) {
+                        found.push(pattern.kind);
+                        mask(span)
+                    } else {
+                        span.to_string()
+                    }
+                })
+                .into_owned();
+        }
+        current
+    }
+
     proptest::proptest! {
         #[test]
         fn generated_card_numbers_are_never_missed(
@@ -303,6 +378,16 @@ mod tests {
             let text = format!("{before} {email} {after}");
             let out = scrubbed(&text);
             proptest::prop_assert_eq!(out, format!("{before} {} {after}", mask(&email)));
+        }
+
+        #[test]
+        fn the_set_shortcut_masks_what_each_pattern_in_turn_does(
+            text in crate::scrub::equivalence_tests::text_with_personal_data(),
+        ) {
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            let out = scrub_text_counting(&text, &mut |kind| ours.push(kind));
+            proptest::prop_assert_eq!(out, scrub_each_pattern_in_turn(&text, &mut theirs));
+            proptest::prop_assert_eq!(ours, theirs);
         }
 
         #[test]
