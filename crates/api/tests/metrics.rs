@@ -145,10 +145,13 @@ fn parse_sample(line: &str) -> Sample {
     }
 }
 
+/// A histogram series: its labels other than `le`, in order.
+type Series = Vec<(String, String)>;
+
 fn check_histograms(samples: &[Sample], types: &BTreeMap<String, String>) {
     for (family, _) in types.iter().filter(|(_, kind)| *kind == "histogram") {
         // Series of the family: labels without `le`.
-        let mut buckets: BTreeMap<Vec<(String, String)>, Vec<(f64, f64)>> = BTreeMap::new();
+        let mut buckets: BTreeMap<Series, Vec<(f64, f64)>> = BTreeMap::new();
         let mut counts = BTreeMap::new();
         let mut sums = BTreeSet::new();
         for s in samples {
@@ -165,9 +168,9 @@ fn check_histograms(samples: &[Sample], types: &BTreeMap<String, String>) {
                     .or_default()
                     .push((le, s.value));
             } else if s.name == format!("{family}_count") {
-                counts.insert(labels.into_iter().collect::<Vec<_>>(), s.value);
+                counts.insert(labels.into_iter().collect::<Series>(), s.value);
             } else if s.name == format!("{family}_sum") {
-                sums.insert(labels.into_iter().collect::<Vec<_>>());
+                sums.insert(labels.into_iter().collect::<Series>());
             }
         }
         assert_eq!(
