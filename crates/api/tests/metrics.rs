@@ -230,7 +230,8 @@ async fn one_stored_one_duplicate_and_one_refused_batch_are_counted_exactly() {
         app.ingest(body.clone(), &[]).await.json()["status"],
         "duplicate"
     );
-    let refused = app.ingest("{not json", &[]).await;
+    let not_json = "{not json";
+    let refused = app.ingest(not_json, &[]).await;
     assert_eq!(refused.error_code(), "invalid_json");
 
     let (_, samples) = scrape(&app).await;
@@ -253,8 +254,8 @@ async fn one_stored_one_duplicate_and_one_refused_batch_are_counted_exactly() {
     assert_eq!(refused_codes, [("invalid_json".to_string(), 1.0)]);
     assert_eq!(
         value(&samples, "tapedeck_ingest_bytes_total", &[]),
-        Some(2.0 * body.len() as f64),
-        "the accepted bodies, as sent"
+        Some((2 * body.len() + not_json.len()) as f64),
+        "every body read, as sent"
     );
     assert_eq!(
         value(&samples, "tapedeck_ingest_duration_seconds_count", &[]),

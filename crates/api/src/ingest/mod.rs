@@ -14,6 +14,8 @@ use axum::response::Response;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tapedeck_core::limits::{MAX_BATCH_COMPRESSED_BYTES, MAX_BATCH_DECODED_BYTES};
 
 use tapedeck_core::scrub::{scrub_events, scrub_text};
@@ -67,14 +69,24 @@ pub async fn ingest(
     body: Body,
 ) -> Response {
     let started = std::time::Instant::now();
-    // The body's length as sent, when known up front (`Content-Length`): `/metrics` counts it
-    // for accepted batches, whose body was read whole.
-    let body_bytes = axum::body::HttpBody::size_hint(&body).exact();
+    // `/metrics` counts the body bytes actually read, as sent (a refused request may read none,
+    // a chunked one has no length up front).
+    let received = Arc::new(AtomicU64::new(0));
+    let body = Body::new(body.map_frame({
+        let received = received.clone();
+        move |frame| {
+            if let Some(data) = frame.data_ref() {
+                received.fetch_add(data.len() as u64, Ordering::Relaxed);
+            }
+            frame
+        }
+    }));
     let outcome = ingest_batch(&state, &query, &headers, body).await;
-    state
-        .metrics
-        .ingest
-        .record(IngestOutcome::of(&outcome), body_bytes, started.elapsed());
+    state.metrics.ingest.record(
+        IngestOutcome::of(&outcome),
+        received.load(Ordering::Relaxed),
+        started.elapsed(),
+    );
     with_cors(
         &headers,
         outcome.map(|status| Json(serde_json::json!({ "status": status }))),

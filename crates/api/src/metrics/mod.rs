@@ -77,10 +77,9 @@ impl IngestMetrics {
         }
     }
 
-    /// Counts one ingest request. `body_bytes` (the body as sent, from `Content-Length`) is
-    /// counted only for accepted batches: a refused body may never have been read, and its
-    /// declared length is whatever the sender claimed.
-    pub fn record(&self, outcome: IngestOutcome, body_bytes: Option<u64>, elapsed: Duration) {
+    /// Counts one ingest request: its outcome, the body bytes it read (as sent, compressed) and
+    /// how long it took.
+    pub fn record(&self, outcome: IngestOutcome, body_bytes: u64, elapsed: Duration) {
         match outcome {
             IngestOutcome::Stored => self.stored.inc(),
             IngestOutcome::Duplicate => self.duplicate.inc(),
@@ -91,9 +90,7 @@ impl IngestMetrics {
                 }
             }
         }
-        if !matches!(outcome, IngestOutcome::Refused(_)) {
-            self.bytes.add(body_bytes.unwrap_or(0));
-        }
+        self.bytes.add(body_bytes);
         self.duration.observe(elapsed.as_secs_f64());
     }
 
@@ -123,7 +120,7 @@ impl IngestMetrics {
         let name = "tapedeck_ingest_bytes_total";
         w.family(
             name,
-            "Body bytes of accepted ingest requests (stored or duplicate), as sent (compressed).",
+            "Ingest body bytes received (as sent, compressed), every outcome.",
             Kind::Counter,
         )
         .sample(name, &[], self.bytes.get() as f64);
