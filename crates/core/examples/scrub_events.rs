@@ -23,7 +23,9 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(20);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let snapshot = vec![event(json!({"type": 2, "data": page(&mut rng, 420), "timestamp": TS}))];
+    let snapshot = vec![event(
+        json!({"type": 2, "data": page(&mut rng, 420), "timestamp": TS}),
+    )];
     let mutations: Vec<_> = (0..300).map(|i| mutation(&mut rng, i)).collect();
     let moves: Vec<_> = (0..1000).map(|i| mouse_move(&mut rng, i)).collect();
     let inputs: Vec<_> = (0..200).map(|i| input(&mut rng, i)).collect();
@@ -212,7 +214,9 @@ fn mouse_move(rng: &mut Rng, i: i64) -> Box<RawValue> {
     let positions: Vec<_> = (0..1 + rng.below(10))
         .map(|p| json!({"x": rng.below(1280), "y": rng.below(800), "id": rng.below(5000), "timeOffset": -(p as i64) * 50}))
         .collect();
-    event(json!({"type": 3, "data": {"source": 1, "positions": positions}, "timestamp": TS + 50 * i}))
+    event(
+        json!({"type": 3, "data": {"source": 1, "positions": positions}, "timestamp": TS + 50 * i}),
+    )
 }
 
 fn input(rng: &mut Rng, i: i64) -> Box<RawValue> {
@@ -221,5 +225,7 @@ fn input(rng: &mut Rng, i: i64) -> Box<RawValue> {
     } else {
         sentence(rng, 2)
     };
-    event(json!({"type": 3, "data": {"source": 5, "text": text, "isChecked": false, "id": rng.below(5000)}, "timestamp": TS + 30 * i}))
+    event(
+        json!({"type": 3, "data": {"source": 5, "text": text, "isChecked": false, "id": rng.below(5000)}, "timestamp": TS + 30 * i}),
+    )
 }

@@ -61,6 +61,9 @@ const PERSONAL: &[&str] = &[
     "bearer\nabc/def+123456==",
     "Authorization: BEARER\t\tzz.yy_xx-ww~vv",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+    "eyJhbGciOiJIUzI.eyJzdWIiOiJhZGEi.signature",
+    "x١٢٣-٤٥-٦٧٨٩y",
+    "１２３-４５-６７８９",
 ];
 
 const LOOK_ALIKES: &[&str] = &[

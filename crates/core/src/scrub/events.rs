@@ -7,12 +7,9 @@
 //!
 //! An event is read as text, literal by literal (`json_strings`), never parsed into a tree: a
 //! full snapshot is hundreds of KB, and building and dropping its `Value` was most of ingest's
-//! CPU. Which literals need the patterns at all is decided without running them on each one:
-//! a literal without escapes is its own text, and a match inside it is a match in the event's
-//! text too (the patterns look around only with ASCII `\b`, and the `"` around the literal is a
-//! non-word byte like the ends of a text). So one search over the event text finds where the
-//! next match may start, and only the literal holding that offset is scrubbed. Literals with
-//! escapes (`\n`, `\/`, `\u0040`) differ from their bytes and are decoded and scrubbed each.
+//! CPU. A literal without escapes is its own text and is scrubbed where it lies; one with escapes
+//! (`\n`, `\/`, `\u0040`) is decoded first, so no escape hides a match. Most strings hold no
+//! needle of any pattern and cost a byte scan (`scrub_text_counting`).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -20,7 +17,7 @@ use std::collections::BTreeMap;
 use serde_json::value::RawValue;
 
 use super::json_strings::{Literal, decode, literals, push_literal};
-use super::text::{PiiKind, first_match_start, scrub_text_counting};
+use super::text::{PiiKind, scrub_text_counting};
 
 /// What scrubbing masked in a batch, by kind.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -57,11 +54,10 @@ pub fn scrub_events(events: Vec<Box<RawValue>>) -> (Vec<Box<RawValue>>, ScrubRep
 
 /// Returns the event's text with its personal data masked, or `None` when it has none.
 fn scrub_event(event: &str, report: &mut ScrubReport) -> Option<String> {
-    let mut next_match = NextMatch::new(event);
     let mut out: Option<String> = None;
     let mut copied_to = 0;
     for literal in literals(event).filter(|l| !l.is_key) {
-        let Some(text) = text_to_scrub(event, &literal, &mut next_match) else {
+        let Some(text) = text_to_scrub(event, &literal) else {
             continue;
         };
         let mut found = |kind| *report.masked.entry(kind).or_insert(0) += 1;
@@ -77,50 +73,19 @@ fn scrub_event(event: &str, report: &mut ScrubReport) -> Option<String> {
     Some(out)
 }
 
-/// Returns the text of a value literal that may hold personal data, `None` for one that
-/// certainly holds none (or is a `data:` URI).
-fn text_to_scrub<'a>(
-    event: &'a str,
-    literal: &Literal,
-    next_match: &mut NextMatch<'_>,
-) -> Option<Cow<'a, str>> {
+/// Returns the text of a value literal, `None` for a `data:` URI.
+fn text_to_scrub<'a>(event: &'a str, literal: &Literal) -> Option<Cow<'a, str>> {
     let content = literal.content(event);
+    // Checked before decoding too: an image's base64 may well be written with `\/`.
+    if content.starts_with("data:") {
+        return None;
+    }
     let text = if literal.escaped {
         decode(content)
-    } else if next_match.starts_before(literal.start + 1, literal.end - 1) {
-        Cow::Borrowed(content)
     } else {
-        return None;
+        Cow::Borrowed(content)
     };
     (!text.starts_with("data:")).then_some(text)
-}
-
-/// The start of the leftmost pattern match in an event's text at or after an offset, searched
-/// again only when the literals walked past it. No pattern matches a `"`, so a match never spans
-/// two literals and the searches never overlap: the whole event is scanned about once.
-struct NextMatch<'a> {
-    event: &'a str,
-    /// `None` before the first search; then the answer of the last search, `Some(None)` when no
-    /// match starts after where it began.
-    start: Option<Option<usize>>,
-}
-
-impl<'a> NextMatch<'a> {
-    fn new(event: &'a str) -> Self {
-        Self { event, start: None }
-    }
-
-    /// Returns true when a match may start in `from..to`; calls must come with growing `from`.
-    fn starts_before(&mut self, from: usize, to: usize) -> bool {
-        let stale = match self.start {
-            None => true,
-            Some(start) => start.is_some_and(|start| start < from),
-        };
-        if stale {
-            self.start = Some(first_match_start(self.event, from));
-        }
-        self.start.flatten().is_some_and(|start| start < to)
-    }
 }
 
 #[cfg(test)]

@@ -142,6 +142,9 @@ pub fn scrub_text(text: &str) -> Cow<'_, str> {
 
 /// Like [`scrub_text`], calling `found` once per masked match.
 pub fn scrub_text_counting<'a>(text: &'a str, found: &mut dyn FnMut(PiiKind)) -> Cow<'a, str> {
+    if !holds_a_needle(text) {
+        return Cow::Borrowed(text);
+    }
     // One pass of the set tells which patterns match the text as given; most strings match
     // none. Once a pattern has masked something the text differs (masking can create a word
     // boundary), so later patterns are then asked about the current text again.
@@ -186,24 +189,25 @@ static ANY_PATTERN: LazyLock<RegexSet> = LazyLock::new(|| {
 /// Returns true when `text` may hold personal data: one pass of all patterns, before their
 /// checksums (so `false` means [`scrub_text`] leaves `text` as it is).
 pub fn may_contain_pii(text: &str) -> bool {
-    ANY_PATTERN.is_match(text)
+    holds_a_needle(text) && ANY_PATTERN.is_match(text)
 }
 
-/// All patterns as one alternation, for where in a text the first of their matches starts.
-static FIRST_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-    let alternatives: Vec<String> = PATTERNS
+/// Returns false when no pattern can match `text`, without running them: every pattern needs
+/// a decimal digit (`\d`, which also matches non-ASCII digits), an `@`, `eyJ` or a `bearer`
+/// in some case. Any non-ASCII byte counts as a needle, so Unicode digits and case variants
+/// need no thought. Most strings of a page (words, class names) hold none, and a byte scan is
+/// several times cheaper than the automaton over them.
+fn holds_a_needle(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
         .iter()
-        .map(|p| format!("(?:{})", p.regex.as_str()))
-        .collect();
-    Regex::new(&alternatives.join("|")).expect("scrub patterns are valid")
-});
-
-/// Returns where the leftmost match of any pattern (checksums not applied) starting at or after
-/// `from` starts in `text`; the text before `from` still counts as context for `\b`. A match
-/// that a substring of `text` holds — its context for `\b` being the same — starts at or after
-/// the returned offset, so everything between `from` and it holds none.
-pub(crate) fn first_match_start(text: &str, from: usize) -> Option<usize> {
-    FIRST_PATTERN.find_at(text, from).map(|m| m.start())
+        .any(|&b| b.is_ascii_digit() || b == b'@' || !b.is_ascii())
+        || memchr::memmem::find(bytes, b"eyJ").is_some()
+        || memchr::memchr2_iter(b'b', b'B', bytes).any(|at| {
+            bytes
+                .get(at + 1..at + 6)
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(b"earer"))
+        })
 }
 
 #[cfg(test)]
@@ -278,29 +282,44 @@ mod tests {
     }
 
     #[test]
-    fn patterns_look_around_only_with_ascii_word_boundaries() {
-        // `events` relies on it: a match inside a JSON string literal is then a match in the
-        // whole event text (a `"` borders the literal, a non-word byte like the text's ends).
+    fn every_pattern_names_a_needle_in_each_alternative() {
+        // `holds_a_needle` skips texts without one; a new pattern needs a needle, or a new one
+        // added there. (This checks that each alternative names one, not that it is required:
+        // keep needles out of optional groups.)
         for pattern in PATTERNS.iter() {
-            let source = pattern.regex.as_str().replace("(?-u:\\b)", "");
-            for anchor in ["^", "$", "\\A", "\\z", "\\b", "\\B", "\\<", "\\>"] {
+            for alternative in top_level_alternatives(pattern.regex.as_str()) {
                 assert!(
-                    !source.contains(anchor),
-                    "{anchor} in {}",
+                    [r"\d", "@", "eyJ", "bearer"]
+                        .iter()
+                        .any(|needle| alternative.contains(needle)),
+                    "{alternative} in {}",
                     pattern.regex.as_str()
                 );
             }
         }
     }
 
-    #[test]
-    fn the_first_match_start_respects_context_and_ignores_checksums() {
-        let text = "x 4242 4242 4242 4241 y ada@example.com";
-        assert_eq!(first_match_start(text, 0), Some(2));
-        assert_eq!(first_match_start(text, 3), Some(24));
-        // From inside a word, `\b` sees the letter before: no match starts at "da@".
-        assert_eq!(first_match_start(text, 25), None);
-        assert_eq!(first_match_start("no personal data", 0), None);
+    /// Splits a regex at the `|`s outside groups and classes.
+    fn top_level_alternatives(regex: &str) -> Vec<&str> {
+        let (mut depth, mut in_class, mut escaped, mut from) = (0, false, false, 0);
+        let mut alternatives = Vec::new();
+        for (at, c) in regex.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '[' => in_class = true,
+                ']' => in_class = false,
+                '(' if !in_class => depth += 1,
+                ')' if !in_class => depth -= 1,
+                '|' if !in_class && depth == 0 => {
+                    alternatives.push(&regex[from..at]);
+                    from = at + 1;
+                }
+                _ => {}
+            }
+        }
+        alternatives.push(&regex[from..]);
+        alternatives
     }
 
     #[test]
@@ -388,6 +407,18 @@ mod tests {
             let out = scrub_text_counting(&text, &mut |kind| ours.push(kind));
             proptest::prop_assert_eq!(out, scrub_each_pattern_in_turn(&text, &mut theirs));
             proptest::prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn text_without_a_needle_matches_no_pattern(
+            parts in proptest::collection::vec(proptest::sample::select(&[
+                "Bearer", "bEaRe", "earer", "BEARE r", "eyj", "ey", "J", "EYJ", "eyJ", " ", "\t", "\n",
+                ".", "-", "_", "~", "+", "/", "=", "(", ")", "%", "abcdefghij", "QWERTYUIOP", "x",
+            ][..]), 0..24),
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assume!(!holds_a_needle(&text));
+            proptest::prop_assert!(!ANY_PATTERN.is_match(&text), "{}", text);
         }
 
         #[test]
