@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startServer } from '../e2e/lib/server.mjs';
 import { generateBatches } from './lib/generate-session.mjs';
-import { BENCH_SERVER_ENV, fmt, machine, option, sleep, spliceSection } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, fmt, isDebugBuild, machine, option, sleep, spliceSection } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const FOOTPRINT_PLANS = { quick: { loadSeconds: 5, senders: 16 }, full: { loadSeconds: 30, senders: 16 } };
@@ -85,6 +85,7 @@ export async function runFootprint({ quick, log }) {
       plan,
       binary,
       binaryBytes: statSync(binary).size,
+      debugBuild: isDebugBuild(binary),
       idleRss: idle.rss,
       loadPeakRss: Math.max(peak, after.hwm),
       afterLoadRss: after.rss,
@@ -107,7 +108,7 @@ export function renderFootprint(p) {
     L.push(`Not measured in this run${p?.failed ? ` (the footprint benchmark failed: ${p.failed})` : ''}.`, END);
     return L.join('\n');
   }
-  L.push(`Measured by \`bench/footprint.mjs\` (${p.command}, ${p.date}; ${p.machine.model}, ${p.machine.cores} cores; server \`${p.binary}\`${/release/.test(p.binary) ? '' : ', a debug build'}).`);
+  L.push(`Measured by \`bench/footprint.mjs\` (${p.command}, ${p.date}; ${p.machine.model}, ${p.machine.cores} cores; server \`${p.binary}\`${(p.debugBuild ?? !/release/.test(p.binary)) ? ', a debug build' : ''}).`);
   L.push(`Default deployment (SQLite + local disk). Idle: 5 s after start. Under load: ${p.plan.senders} concurrent senders posting gzipped`);
   L.push(`batches of generated sessions as fast as the server acknowledges them for ${p.plan.loadSeconds} s (fsync per batch), RSS sampled every 100 ms.`);
   L.push('', '| binary | idle RSS | peak RSS under load | RSS after load | batches acknowledged | batches/s |', '|---|---|---|---|---|---|');

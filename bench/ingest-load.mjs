@@ -29,7 +29,7 @@ import { login, startServer } from '../e2e/lib/server.mjs';
 import { bodyFor, prepareTemplate } from './lib/batch-bodies.mjs';
 import { generateBatches } from './lib/generate-session.mjs';
 import { cpuTicks, GIVE_UP_P99_MS, lostBatches, P99_BUDGET_MS, peakAchieved, rateSteps, rssBytes, scheduleStep, shouldContinue, startingBatch, stepPasses, summariseStep, sustainedRate } from './lib/open-loop.mjs';
-import { BENCH_SERVER_ENV, fmt, machine, option, sleep, spliceSection } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, fmt, isDebugBuild, machine, option, sleep, spliceSection } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** SPEC §9: batches/s sustained on 2 cores at p99 < 50 ms. */
@@ -376,6 +376,7 @@ export async function runIngestLoad({ quick, log }) {
       sockets: SOCKETS,
       binary,
       binaryBuiltAt: statSync(binary).mtime.toISOString(),
+      debugBuild: isDebugBuild(binary),
       templates: tpls.map((t) => ({ profile: t.profile, batches: t.batches.length })),
       loadBefore,
       loadAfter: loadavg()[0],
@@ -409,7 +410,7 @@ export function renderIngest(p) {
   }
   const m = p.machine;
   const plan = p.plan;
-  L.push(`Measured by \`bench/ingest-load.mjs\` (${p.command}, ${p.date}; ${m.model}, ${m.cores} cores; server \`${p.binary}\`${/release|tapedeck-bench/.test(p.binary) ? ', release build' : ', a debug build'}${p.binaryBuiltAt ? ` of ${p.binaryBuiltAt}` : ''}).`);
+  L.push(`Measured by \`bench/ingest-load.mjs\` (${p.command}, ${p.date}; ${m.model}, ${m.cores} cores; server \`${p.binary}\`${(p.debugBuild ?? !/release|tapedeck-bench/.test(p.binary)) ? ', a debug build' : ', release build'}${p.binaryBuiltAt ? ` of ${p.binaryBuiltAt}` : ''}).`);
   if (p.quick) {
     const full = INGEST_PLANS.full;
     L.push('', `> Quick run: steps of ${plan.stepSeconds} s from ${plan.rates.start}/s, ×${plan.rates.factor} (full: ${full.stepSeconds} s from ${full.rates.start}/s, ×${full.rates.factor}); the p99 of a short step rests on few requests.`);

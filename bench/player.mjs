@@ -29,7 +29,7 @@ import { launch } from '../e2e/lib/browser.mjs';
 import { ingestGeneratedSession } from '../e2e/lib/player.mjs';
 import { login, startServer } from '../e2e/lib/server.mjs';
 import { sessionBlobs } from './lib/storage-size.mjs';
-import { BENCH_SERVER_ENV, fmt, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, fmt, isDebugBuild, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const PLAYER_PLANS = {
@@ -273,7 +273,7 @@ export async function runPlayer({ quick, log, browser: given }) {
       }
       w.load = loadavg()[0];
     }
-    return { quick, binary, debugBuild: !/release/.test(binary), plan, chromium: browser.version(), load: { before: loadBefore, sessions: workloads.map((w) => w.load) }, workloads };
+    return { quick, binary, debugBuild: isDebugBuild(binary), plan, chromium: browser.version(), load: { before: loadBefore, sessions: workloads.map((w) => w.load) }, workloads };
   } finally {
     if (!given) await browser.close().catch(() => {});
     await server.stop().catch(() => {});

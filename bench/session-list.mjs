@@ -33,7 +33,7 @@ import { postBatches } from '../e2e/lib/player.mjs';
 import { OWNER_EMAIL, OWNER_PASSWORD, login, startServer } from '../e2e/lib/server.mjs';
 import { cloneSessions, countRows } from './lib/clone-sessions.mjs';
 import { templateSessions } from './lib/list-sessions.mjs';
-import { BENCH_SERVER_ENV, fmt, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, fmt, isDebugBuild, machine, option, quantile, sleep, spliceSection, withTimeout } from './lib/util.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DAY = 86_400_000;
@@ -192,7 +192,7 @@ export async function runSessionList({ quick, log, engines, browser: given, over
   try {
     const results = [];
     for (const kind of wanted) results.push(await withTimeout(`the session list on ${kind}`, 60 * 60_000, runEngine(kind, plan, browser, log)));
-    return { quick, plan, binary: process.env.TAPEDECK_BIN ?? 'target/debug/tapedeck', chromium: browser.version(), loadBefore, results, skipped: process.env.TAPEDECK_TEST_POSTGRES_URL ? [] : ['postgres'] };
+    return { quick, plan, binary: process.env.TAPEDECK_BIN ?? 'target/debug/tapedeck', debugBuild: isDebugBuild(process.env.TAPEDECK_BIN ?? 'target/debug/tapedeck'), chromium: browser.version(), loadBefore, results, skipped: process.env.TAPEDECK_TEST_POSTGRES_URL ? [] : ['postgres'] };
   } finally {
     if (!given) await browser.close().catch(() => {});
   }
@@ -210,7 +210,7 @@ export function renderSessionList(p) {
     L.push(`Not measured in this run${p?.failed ? ` (the session-list benchmark failed: ${p.failed})` : ''}.`, END);
     return L.join('\n');
   }
-  L.push(`Measured by \`bench/session-list.mjs\` (${p.command}, ${p.date}, ${p.durationS.toFixed(0)} s; ${p.machine.model}, ${p.machine.cores} cores; server \`${p.binary}\`${/release/.test(p.binary) ? '' : ', a debug build'}; headless Chromium ${p.chromium}).`);
+  L.push(`Measured by \`bench/session-list.mjs\` (${p.command}, ${p.date}, ${p.durationS.toFixed(0)} s; ${p.machine.model}, ${p.machine.cores} cores; server \`${p.binary}\`${(p.debugBuild ?? !/release/.test(p.binary)) ? ', a debug build' : ''}; headless Chromium ${p.chromium}).`);
   L.push(`${p.plan.templates.toLocaleString('en')} template sessions (skewed users and URLs, log-normal durations, errors, failed requests, rage clicks, tags,`);
   L.push('experiments, tickets; `bench/lib/list-sessions.mjs`) went through the real ingest API, then were cloned in SQL (each copy further');
   L.push('in the past, every derived search row copied or rebuilt by the schema\'s triggers) to the total below. Each query: from the');

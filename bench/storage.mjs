@@ -33,7 +33,7 @@ import { login, startServer } from '../e2e/lib/server.mjs';
 import { generateBatches } from './lib/generate-session.mjs';
 import { measureSeeks } from './lib/seek-range.mjs';
 import { BLOCK_ZSTD_LEVEL, cutBlocks, SEGMENT_ZSTD_LEVEL, sessionBlobs, trainDictionary, withTempFile, zstdBytesAsync, zstdEach, zstdVersion } from './lib/storage-size.mjs';
-import { BENCH_SERVER_ENV, machine, option, sleep, spliceSection, withTimeout } from './lib/util.mjs';
+import { BENCH_SERVER_ENV, isDebugBuild, machine, option, sleep, spliceSection, withTimeout } from './lib/util.mjs';
 
 /**
  * Long sessions: sizes and seeks (the largest first, so its compaction overlaps the other posts).
@@ -236,7 +236,7 @@ export async function runStorage({ quick = false, log = console.log } = {}) {
   return {
     quick,
     binary,
-    debugBuild: !/release/.test(binary),
+    debugBuild: isDebugBuild(binary),
     zstd,
     plan,
     // The 1-minute load average (2 cores): other work on the machine shows here, and in the seek times.

@@ -46,6 +46,18 @@ export function zstdBytes(buf, level = 3) {
   return out.stdout.length;
 }
 
+/**
+ * Whether `binary` is a debug build, from the binary itself rather than its path (a release
+ * build copied to /tmp is still one): debug builds carry DWARF (`.debug_info`), release builds
+ * are stripped of it (Cargo.toml `[profile.release] strip = "debuginfo"`). Falls back to the path
+ * when `readelf` (binutils) is missing.
+ */
+export function isDebugBuild(binary) {
+  const sections = spawnSync('readelf', ['-S', '--wide', binary], { encoding: 'utf8' });
+  if (sections.status === 0) return /\.debug_info\b/.test(sections.stdout);
+  return !/release/.test(binary);
+}
+
 export function machine() {
   let model = cpus()[0]?.model ?? 'unknown';
   try {
