@@ -46,7 +46,7 @@ impl fmt::Display for Role {
 /// Something a user may be allowed to do inside an organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
-    /// List, search and watch recordings; read their timeline, notes, links, tags; heatmaps;
+    /// List, search and watch recordings; read their timeline, notes, links, tags;
     /// end-user pages; saved views.
     ViewRecordings,
     /// Download a recording (Tapedeck file or HTML). Audited like a view.
@@ -125,7 +125,7 @@ impl Action {
     pub fn description(self) -> &'static str {
         match self {
             Action::ViewRecordings => {
-                "list, search and watch recordings; notes, tags, links, saved views, heatmaps"
+                "list, search and watch recordings; notes, tags, links, saved views"
             }
             Action::ExportRecording => "export a recording (file or HTML)",
             Action::Annotate => "add notes, tags and ticket links; save views",
