@@ -1,9 +1,9 @@
 //! Group commit of ingest batches. SQLite has one writer and, with `synchronous=FULL`, each
 //! commit waits for an fsync of the WAL: one transaction per batch made ingest a queue of
 //! fsyncs. Here one task owns the writing of segments: it takes every batch that arrived while
-//! the previous group was committing, stores each under its own savepoint (a batch that fails
-//! changes nothing and fails alone) and commits them together, with one sync. Each caller is
-//! answered only after that commit: an acknowledged batch is still a durable one.
+//! the previous group was committing and commits them together, with one sync; a batch that
+//! fails changes nothing and fails alone (the group then runs again with a savepoint per batch).
+//! Each caller is answered only after that commit: an acknowledged batch is still a durable one.
 //!
 //! With no concurrent batches a group is one batch, so a lone request waits no longer than it
 //! did before; under load the groups grow by themselves, up to [`MAX_GROUP`].
@@ -75,15 +75,26 @@ async fn run(pool: SqlitePool, mut incoming: mpsc::Receiver<Pending>) {
 
 /// Stores a group in one transaction and answers every caller in it.
 async fn commit_group(pool: &SqlitePool, group: Vec<Pending>) {
-    match store_group(pool, &group).await {
-        Ok(outcomes) => {
+    // Savepoints cost two statements per batch, and batches almost never fail; so a group first
+    // runs without them, and only when one of its batches fails is it run again with each batch
+    // under its own savepoint (the failed run is rolled back whole, nothing of it stays).
+    let run = match store_group(pool, &group, Isolation::Shared).await {
+        Ok(GroupRun::BatchFailed) => store_group(pool, &group, Isolation::PerBatch).await,
+        other => other,
+    };
+    match run {
+        Ok(GroupRun::Committed(outcomes)) => {
             for (pending, outcome) in group.into_iter().zip(outcomes) {
                 let _ = pending.reply.send(outcome);
             }
         }
-        Err(e) => {
-            // Nothing of the group is stored: every caller gets the error and may retry.
-            let message = e.to_string();
+        failed => {
+            // Nothing of the group is stored: every caller gets the error and may retry. (A run
+            // per batch never ends in `BatchFailed`; it is an error of the group if it did.)
+            let message = match failed {
+                Err(e) => e.to_string(),
+                _ => "a batch failed in a group run without savepoints".to_string(),
+            };
             tracing::warn!(error = %message, batches = group.len(), "committing a group of ingest batches failed");
             for pending in group {
                 let _ = pending
@@ -94,21 +105,50 @@ async fn commit_group(pool: &SqlitePool, group: Vec<Pending>) {
     }
 }
 
-/// The outcome of each batch of the group, once the group is committed. An error of one batch
-/// is its own outcome (rolled back to its savepoint); an error of the transaction is everyone's.
-async fn store_group(pool: &SqlitePool, group: &[Pending]) -> Result<Vec<Result<SegmentOutcome>>> {
+/// How a group's batches are kept apart inside its transaction.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Isolation {
+    /// No savepoints: the first failing batch abandons the whole run.
+    Shared,
+    /// Each batch under its own savepoint: a failing batch is rolled back alone.
+    PerBatch,
+}
+
+enum GroupRun {
+    /// Committed; the outcome of each batch, in order (errors only with `Isolation::PerBatch`).
+    Committed(Vec<Result<SegmentOutcome>>),
+    /// A batch failed in a `Shared` run; the transaction was rolled back, nothing is stored.
+    BatchFailed,
+}
+
+/// Runs the group in one transaction. An error of the transaction itself (begin, savepoint,
+/// commit) is everyone's.
+async fn store_group(
+    pool: &SqlitePool,
+    group: &[Pending],
+    isolation: Isolation,
+) -> Result<GroupRun> {
+    let per_batch = isolation == Isolation::PerBatch;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut outcomes = Vec::with_capacity(group.len());
     for pending in group {
-        sqlx::query("SAVEPOINT batch").execute(&mut *tx).await?;
+        if per_batch {
+            sqlx::query("SAVEPOINT batch").execute(&mut *tx).await?;
+        }
         let outcome =
             sessions::store_segment(&mut tx, &pending.segment, &pending.facts, &pending.meta).await;
         if outcome.is_err() {
+            if !per_batch {
+                // Dropping the transaction rolls it back.
+                return Ok(GroupRun::BatchFailed);
+            }
             sqlx::query("ROLLBACK TO batch").execute(&mut *tx).await?;
         }
-        sqlx::query("RELEASE batch").execute(&mut *tx).await?;
+        if per_batch {
+            sqlx::query("RELEASE batch").execute(&mut *tx).await?;
+        }
         outcomes.push(outcome);
     }
     tx.commit().await?;
-    Ok(outcomes)
+    Ok(GroupRun::Committed(outcomes))
 }
