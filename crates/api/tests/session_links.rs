@@ -6,7 +6,7 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
-use tapedeck_store::{AuditEntry, AuditQuery};
+use tapedeck_store::AuditEntry;
 use tapedeck_testkit::{TestApp, TestResponse, batch};
 
 const SESSION: &str = "s-links";
@@ -41,13 +41,9 @@ async fn list(app: &TestApp, cookie: &str) -> Vec<Value> {
     response.json()["links"].as_array().unwrap().clone()
 }
 
+/// The organization's link and unlink entries.
 async fn audit(app: &TestApp) -> Vec<AuditEntry> {
-    let query = AuditQuery {
-        organization_ids: vec![app.org_id.clone()],
-        limit: 100,
-        ..AuditQuery::default()
-    };
-    let mut entries = app.meta.audit_entries(&query).await.unwrap();
+    let mut entries = app.audit_log(&app.org_id).await;
     entries.retain(|e| e.action.starts_with("session.") && e.action.contains("link"));
     entries
 }

@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
-use tapedeck_store::{AuditEntry, AuditQuery, NewProject};
+use tapedeck_store::{AuditEntry, NewProject};
 use tapedeck_testkit::{TestApp, TestResponse, batch};
 
 async fn app_with_sessions(ids: &[&str]) -> TestApp {
@@ -70,14 +70,11 @@ async fn tags_of(app: &TestApp, id: &str) -> Value {
     serde_json::to_value(record.summary.tags).unwrap()
 }
 
+/// The organization's tag-change entries.
 async fn audit(app: &TestApp, org: &str) -> Vec<AuditEntry> {
-    let query = AuditQuery {
-        organization_ids: vec![org.to_string()],
-        action: Some("session.tag".into()),
-        limit: 100,
-        ..AuditQuery::default()
-    };
-    app.meta.audit_entries(&query).await.unwrap()
+    let mut entries = app.audit_log(org).await;
+    entries.retain(|e| e.action == "session.tag");
+    entries
 }
 
 async fn listed(app: &TestApp, cookie: &str, query: &str) -> Vec<String> {
