@@ -50,7 +50,7 @@ export function SessionsPage() {
         </span>
       </div>
       <FilterBar query={query} onChange={go} invalidParam={refusedParam(list)} options={options} />
-      <SessionList query={query} list={list} onClearFilters={() => go(clearFilters(query))} empty={<FirstRun />} />
+      <SessionList query={query} list={list} onClearFilters={() => go(clearFilters(query))} empty={<FirstRun />} autoRefresh />
     </AppShell>
   );
 }

@@ -1,6 +1,7 @@
 //! The list of sessions matching a query: loading skeleton, error and empty states, the rows of
 //! the visible part only (the list scrolls with the page; `list/windowing.ts` decides which rows
-//! exist), the next page fetched as the bottom nears, and multi-select with bulk tagging.
+//! exist), the next page fetched as the bottom nears, and multi-select with bulk tagging. With
+//! `autoRefresh`, shown rows keep themselves current and new sessions wait behind a button.
 
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -8,6 +9,7 @@ import { isFiltered, type ListQuery } from '../../list/query.ts';
 import { clickRow, NO_SELECTION, selectedInOrder, toggleAll, type Selection } from '../../list/selection.ts';
 import { applyTagChange } from '../../list/tags.ts';
 import { padding, shouldFetchMore, visibleRows, type RowRange } from '../../list/windowing.ts';
+import { useAutoRefresh } from '../../use-auto-refresh.ts';
 import type { SessionList as SessionListData } from '../../use-session-list.ts';
 import { Notice } from '../Notice.tsx';
 import { ROW_HEIGHT, SessionListHeader, SessionRow, SkeletonRow } from '../SessionRow.tsx';
@@ -22,6 +24,8 @@ interface SessionListProps {
   userLinks?: boolean;
   /** Whether the user narrowed the list (default: the query has text or filters). */
   filtered?: boolean;
+  /** Refresh the first page every 10 s while visible (`use-auto-refresh.ts`). */
+  autoRefresh?: boolean;
 }
 
 /** Tracks which rows are in view as the page scrolls or resizes. */
@@ -51,7 +55,7 @@ function useVisibleRows(body: { current: HTMLDivElement | null }, total: number)
   return range;
 }
 
-export function SessionList({ query, list, onClearFilters, empty, userLinks = true, filtered = isFiltered(query) }: SessionListProps) {
+export function SessionList({ query, list, onClearFilters, empty, userLinks = true, filtered = isFiltered(query), autoRefresh = false }: SessionListProps) {
   const body = useRef<HTMLDivElement>(null);
   const [selection, setSelection] = useState<Selection>(NO_SELECTION);
   const total = list.sessions.length;
@@ -64,6 +68,8 @@ export function SessionList({ query, list, onClearFilters, empty, userLinks = tr
   useEffect(() => {
     if (list.phase === 'ready' && shouldFetchMore(range, total, { hasMore: list.hasMore, loading: list.loadingMore || list.error !== null })) list.loadMore();
   }, [range, total, list.phase, list.hasMore, list.loadingMore, list.error]);
+  useAutoRefresh(list.refresh, selected.length, autoRefresh);
+  const pending = list.pending.length;
 
   // What the rows answer, for tests and tools to wait on (`data-query` is the list's query string).
   const results = (children: ComponentChildren) => (
@@ -97,6 +103,13 @@ export function SessionList({ query, list, onClearFilters, empty, userLinks = tr
   const loading = list.phase === 'loading';
   return results(
     <>
+      {pending > 0 && (
+        <div class="new-sessions" aria-live="polite">
+          <button type="button" class="button button--small new-sessions__button" data-count={pending} onClick={list.showPending}>
+            {pending.toLocaleString('en-US')} new session{pending === 1 ? '' : 's'} — show
+          </button>
+        </div>
+      )}
       {selected.length > 0 && (
         <BulkTagBar
           ids={selected}
