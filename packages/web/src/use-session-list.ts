@@ -106,7 +106,12 @@ export function useSessionList(query: ListQuery, enabled: boolean): SessionList 
     );
   }, [key]);
 
-  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  // Loading from the click on: the rows the reload replaces never show as its answer (tools and
+  // tests wait for `data-phase` to leave 'loading'; the effect that fetches runs a frame later).
+  const retry = useCallback(() => {
+    setState(INITIAL);
+    setAttempt((n) => n + 1);
+  }, []);
   // The shown state as of the last render, and whether a refresh is in flight, for `refresh`.
   const current = useRef(state);
   current.current = state;
@@ -141,8 +146,8 @@ export function useSessionList(query: ListQuery, enabled: boolean): SessionList 
   const newestFirst = query.sort === DEFAULT_SORT && query.order === DEFAULT_ORDER;
   const showPendingRows = useCallback(() => {
     if (newestFirst) setState((s) => ({ ...s, sessions: showPending(s.sessions, s.pending), pending: [] }));
-    else setAttempt((n) => n + 1);
-  }, [newestFirst]);
+    else retry();
+  }, [newestFirst, retry]);
   const patch = useCallback((ids: ReadonlySet<string>, fn: (s: SessionListItem) => SessionListItem) => {
     setState((s) => ({ ...s, sessions: s.sessions.map((x) => (ids.has(x.id) ? fn(x) : x)) }));
   }, []);
