@@ -350,14 +350,9 @@ async fn a_key_of_one_organization_does_not_see_another() {
         region: tapedeck_store::DEFAULT_REGION.into(),
     };
     app.meta.create_project(&project, 0).await.unwrap();
-    let ingest = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/ingest")
-        .header("x-tapedeck-project", "tdp_other")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(batch("s-theirs", 0, 1_700_000_000_000, 1)))
-        .unwrap();
-    assert_eq!(app.send(ingest).await.status, StatusCode::OK);
+    let ingest = batch("s-theirs", 0, 1_700_000_000_000, 1);
+    let stored = app.ingest_with_key("tdp_other", ingest, &[]).await;
+    assert_eq!(stored.status, StatusCode::OK);
 
     let owner_b = app.login_in(&other.id, "owner@other.test", "owner").await;
     let key_b = create_key(&app, &owner_b, &other.id, "owner").await.json();

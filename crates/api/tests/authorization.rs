@@ -371,15 +371,11 @@ impl World {
                 {"type": 2, "timestamp": 1_700_000_000_001i64, "data": {"node": {"type": 0, "childNodes": []}, "initialOffset": {"left": 0, "top": 0}}},
             ],
         });
-        let request = Request::builder()
-            .method(Method::POST)
-            .uri("/api/v1/ingest")
-            .header("x-tapedeck-project", key.as_str())
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::CONTENT_ENCODING, "gzip")
-            .body(Body::from(gzip(body.to_string().as_bytes())))
-            .unwrap();
-        let response = self.app.send(request).await;
+        let gzipped = gzip(body.to_string().as_bytes());
+        let response = self
+            .app
+            .ingest_with_key(key, gzipped, &[("content-encoding", "gzip")])
+            .await;
         assert_eq!(
             response.status,
             StatusCode::OK,

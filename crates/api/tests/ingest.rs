@@ -212,13 +212,7 @@ async fn each_error_has_its_stable_code() {
     )
     .await;
 
-    let unknown = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/ingest")
-        .header("x-tapedeck-project", "tdp_nope")
-        .body(Body::from(ok.clone()))
-        .unwrap();
-    let response = app.send(unknown).await;
+    let response = app.ingest_with_key("tdp_nope", ok.clone(), &[]).await;
     assert_eq!(
         (response.status, response.error_code().as_str()),
         (StatusCode::UNAUTHORIZED, "unknown_project")
@@ -255,13 +249,9 @@ async fn a_session_id_of_another_project_is_refused() {
         region: tapedeck_store::DEFAULT_REGION.into(),
     };
     app.meta.create_project(&other, 0).await.unwrap();
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/ingest")
-        .header("x-tapedeck-project", "tdp_other")
-        .body(Body::from(batch("s-owned", 1, 2000, 0)))
-        .unwrap();
-    let response = app.send(request).await;
+    let response = app
+        .ingest_with_key("tdp_other", batch("s-owned", 1, 2000, 0), &[])
+        .await;
     assert_eq!(
         (response.status, response.error_code().as_str()),
         (StatusCode::BAD_REQUEST, "invalid_batch")

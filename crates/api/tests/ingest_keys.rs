@@ -71,17 +71,6 @@ async fn rotate(app: &TestApp, cookie: &str, body: Option<Value>) -> TestRespons
     send(app, Method::POST, &uri, cookie, body, SAME).await
 }
 
-async fn ingest_with(app: &TestApp, key: &str, body: String) -> TestResponse {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/ingest")
-        .header("x-tapedeck-project", key)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    app.send(request).await
-}
-
 async fn audit_actions(app: &TestApp) -> Vec<String> {
     let mut actions: Vec<String> = app
         .audit_log(&app.org_id)
@@ -109,7 +98,9 @@ async fn rotation_keeps_an_in_flight_session_whole_until_the_grace_ends() {
     assert_eq!(keys[0]["retires_at"], Value::Null);
     assert_eq!(keys[0]["rate_limit_per_minute"], Value::Null);
 
-    let first = ingest_with(&app, "tdp_test", batch(SESSION, 0, 1_000, 1)).await;
+    let first = app
+        .ingest_with_key("tdp_test", batch(SESSION, 0, 1_000, 1), &[])
+        .await;
     assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
 
     let rotated = rotate(&app, &cookie, Some(json!({"grace_hours": 24}))).await;
@@ -141,9 +132,13 @@ async fn rotation_keeps_an_in_flight_session_whole_until_the_grace_ends() {
 
     // The page recording with the old key goes on, and so does a page with the new one.
     advance(&clock, 23 * HOUR_MS);
-    let second = ingest_with(&app, "tdp_test", batch(SESSION, 1, 2_000, 1)).await;
+    let second = app
+        .ingest_with_key("tdp_test", batch(SESSION, 1, 2_000, 1), &[])
+        .await;
     assert_eq!(second.json(), json!({"status": "stored"}));
-    let third = ingest_with(&app, &new_key, batch(SESSION, 2, 3_000, 1)).await;
+    let third = app
+        .ingest_with_key(&new_key, batch(SESSION, 2, 3_000, 1), &[])
+        .await;
     assert_eq!(third.json(), json!({"status": "stored"}));
     let segments = app.meta.segments(SESSION).await.unwrap();
     assert_eq!(segments.len(), 3, "all three batches in the one session");
@@ -152,7 +147,9 @@ async fn rotation_keeps_an_in_flight_session_whole_until_the_grace_ends() {
 
     // After the grace the old key is unknown, to ingest and to recorder-config alike.
     advance(&clock, HOUR_MS);
-    let late = ingest_with(&app, "tdp_test", batch(SESSION, 3, 4_000, 1)).await;
+    let late = app
+        .ingest_with_key("tdp_test", batch(SESSION, 3, 4_000, 1), &[])
+        .await;
     assert_eq!(
         (late.status, late.error_code().as_str()),
         (StatusCode::UNAUTHORIZED, "unknown_project")
@@ -166,7 +163,9 @@ async fn rotation_keeps_an_in_flight_session_whole_until_the_grace_ends() {
         )
         .await;
     assert_eq!(config.status, StatusCode::UNAUTHORIZED);
-    let on_time = ingest_with(&app, &new_key, batch(SESSION, 3, 4_000, 1)).await;
+    let on_time = app
+        .ingest_with_key(&new_key, batch(SESSION, 3, 4_000, 1), &[])
+        .await;
     assert_eq!(on_time.json(), json!({"status": "stored"}));
     assert_eq!(audit_actions(&app).await, ["project.key_rotate"]);
 }
@@ -188,7 +187,9 @@ async fn rotation_grace_defaults_to_a_day_and_zero_cuts_off_at_once() {
     let cut = rotate(&app, &cookie, Some(json!({"grace_hours": 0}))).await;
     assert_eq!(cut.status, StatusCode::CREATED);
     let middle = keys[0]["key"].as_str().unwrap();
-    let refused = ingest_with(&app, middle, batch(SESSION, 0, 1_000, 1)).await;
+    let refused = app
+        .ingest_with_key(middle, batch(SESSION, 0, 1_000, 1), &[])
+        .await;
     assert_eq!(refused.error_code(), "unknown_project");
     assert_eq!(
         audit_actions(&app).await,
@@ -213,7 +214,7 @@ async fn retiring_stops_a_key_at_once_but_never_the_primary() {
         (StatusCode::CONFLICT, "primary_key")
     );
     assert_eq!(
-        ingest_with(&app, "tdp_test", batch(SESSION, 0, 1_000, 1))
+        app.ingest_with_key("tdp_test", batch(SESSION, 0, 1_000, 1), &[])
             .await
             .status,
         StatusCode::OK,
@@ -221,7 +222,9 @@ async fn retiring_stops_a_key_at_once_but_never_the_primary() {
     );
     let retired = send(&app, Method::DELETE, &old_uri, &cookie, None, SAME).await;
     assert_eq!(retired.status, StatusCode::NO_CONTENT);
-    let refused = ingest_with(&app, "tdp_test", batch(SESSION, 1, 2_000, 1)).await;
+    let refused = app
+        .ingest_with_key("tdp_test", batch(SESSION, 1, 2_000, 1), &[])
+        .await;
     assert_eq!(
         (refused.status, refused.error_code().as_str()),
         (StatusCode::UNAUTHORIZED, "unknown_project")
@@ -268,10 +271,14 @@ async fn a_rate_limited_batch_is_not_acknowledged_and_its_retry_is_stored() {
     assert_eq!(limited.json()["primary"], true);
 
     for seq in 0..2 {
-        let ok = ingest_with(&app, "tdp_test", batch(SESSION, seq, 1_000, 1)).await;
+        let ok = app
+            .ingest_with_key("tdp_test", batch(SESSION, seq, 1_000, 1), &[])
+            .await;
         assert_eq!(ok.status, StatusCode::OK);
     }
-    let refused = ingest_with(&app, "tdp_test", batch(SESSION, 2, 3_000, 1)).await;
+    let refused = app
+        .ingest_with_key("tdp_test", batch(SESSION, 2, 3_000, 1), &[])
+        .await;
     assert_eq!(
         (refused.status, refused.error_code().as_str()),
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
@@ -288,10 +295,14 @@ async fn a_rate_limited_batch_is_not_acknowledged_and_its_retry_is_stored() {
     );
 
     advance(&clock, retry_after * 1_000 - 1);
-    let early = ingest_with(&app, "tdp_test", batch(SESSION, 2, 3_000, 1)).await;
+    let early = app
+        .ingest_with_key("tdp_test", batch(SESSION, 2, 3_000, 1), &[])
+        .await;
     assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS);
     advance(&clock, 1);
-    let retried = ingest_with(&app, "tdp_test", batch(SESSION, 2, 3_000, 1)).await;
+    let retried = app
+        .ingest_with_key("tdp_test", batch(SESSION, 2, 3_000, 1), &[])
+        .await;
     assert_eq!(retried.json(), json!({"status": "stored"}));
     assert_eq!(app.meta.segments(SESSION).await.unwrap().len(), 3);
 
@@ -305,7 +316,9 @@ async fn a_rate_limited_batch_is_not_acknowledged_and_its_retry_is_stored() {
     )
     .await;
     assert_eq!(cleared.json()["rate_limit_per_minute"], Value::Null);
-    let free = ingest_with(&app, "tdp_test", batch(SESSION, 3, 4_000, 1)).await;
+    let free = app
+        .ingest_with_key("tdp_test", batch(SESSION, 3, 4_000, 1), &[])
+        .await;
     assert_eq!(
         free.status,
         StatusCode::OK,
@@ -325,15 +338,19 @@ async fn the_configured_default_limits_keys_without_their_own() {
     };
     let (app, _clock) = app_with_clock(config).await;
     assert_eq!(
-        ingest_with(&app, "tdp_test", batch(SESSION, 0, 1_000, 1))
+        app.ingest_with_key("tdp_test", batch(SESSION, 0, 1_000, 1), &[])
             .await
             .status,
         StatusCode::OK
     );
-    let refused = ingest_with(&app, "tdp_test", batch(SESSION, 1, 2_000, 1)).await;
+    let refused = app
+        .ingest_with_key("tdp_test", batch(SESSION, 1, 2_000, 1), &[])
+        .await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(refused.headers[header::RETRY_AFTER], "60");
-    let unknown = ingest_with(&app, "tdp_nope", batch(SESSION, 1, 2_000, 1)).await;
+    let unknown = app
+        .ingest_with_key("tdp_nope", batch(SESSION, 1, 2_000, 1), &[])
+        .await;
     assert_eq!(
         unknown.error_code(),
         "unknown_project",

@@ -345,13 +345,8 @@ async fn admins_create_projects_that_record_at_once() {
     );
 
     let batch = tapedeck_testkit::batch("0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5c", 0, 1_000, 1);
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/ingest")
-        .header("x-tapedeck-project", key)
-        .body(Body::from(batch))
-        .unwrap();
-    assert_eq!(app.send(request).await.json(), json!({"status": "stored"}));
+    let stored = app.ingest_with_key(key, batch, &[]).await;
+    assert_eq!(stored.json(), json!({"status": "stored"}));
 
     let again = json!({"organization_id": app.org_id, "name": "Checkout"});
     let duplicate = create_project(&app, &cookie, again, "http://127.0.0.1:7070").await;
@@ -390,13 +385,10 @@ async fn a_new_project_is_pinned_to_a_configured_region() {
     assert_eq!(project["region"], "eu");
     let key = project["ingest_key"].as_str().unwrap();
     let batch = tapedeck_testkit::batch("0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5d", 0, 1_000, 1);
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/ingest")
-        .header("x-tapedeck-project", key)
-        .body(Body::from(batch))
-        .unwrap();
-    assert_eq!(app.send(request).await.status, StatusCode::OK);
+    assert_eq!(
+        app.ingest_with_key(key, batch, &[]).await.status,
+        StatusCode::OK
+    );
     assert!(
         !eu.list_prefix("").await.unwrap().is_empty(),
         "the batch is stored in the project's region"

@@ -3,8 +3,7 @@
 //! timeline details are sealed, links, experiments, live), filters reach the store, and only
 //! the caller's organizations are listed.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tapedeck_store::NewProject;
 use tapedeck_testkit::TestApp;
@@ -142,14 +141,9 @@ async fn only_the_callers_organizations_are_listed() {
     };
     let other = app.meta.create_project(&other, 0).await.unwrap();
     app.ingest(checkout_batch("s-mine"), &[]).await;
-    let theirs = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/ingest")
-        .header("x-tapedeck-project", &other.ingest_key)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(checkout_batch("s-theirs")))
-        .unwrap();
-    assert_eq!(app.send(theirs).await.status, StatusCode::OK);
+    let theirs = checkout_batch("s-theirs");
+    let stored = app.ingest_with_key(&other.ingest_key, theirs, &[]).await;
+    assert_eq!(stored.status, StatusCode::OK);
     let cookie = app.login("ada@test.test", "viewer").await;
     let listed = |query: String| {
         let app = &app;

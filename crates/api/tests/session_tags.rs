@@ -99,14 +99,10 @@ async fn foreign_session(app: &TestApp, id: &str) -> (String, String) {
         region: tapedeck_store::DEFAULT_REGION.into(),
     };
     app.meta.create_project(&project, 0).await.unwrap();
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/ingest")
-        .header("x-tapedeck-project", "tdp_other")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(batch(id, 0, 1_700_000_000_000, 1)))
-        .unwrap();
-    assert_eq!(app.send(request).await.status, StatusCode::OK);
+    let stored = app
+        .ingest_with_key("tdp_other", batch(id, 0, 1_700_000_000_000, 1), &[])
+        .await;
+    assert_eq!(stored.status, StatusCode::OK);
     let owner = app.login_in(&other.id, "owner@other.test", "owner").await;
     (other.id, owner)
 }

@@ -143,10 +143,21 @@ impl TestApp {
 
     /// Posts an ingest body with the project's key and the given extra headers.
     pub async fn ingest(&self, body: impl Into<Vec<u8>>, headers: &[(&str, &str)]) -> TestResponse {
+        self.ingest_with_key(&self.project.ingest_key, body, headers)
+            .await
+    }
+
+    /// Posts an ingest body with another ingest key (another project, a rotated or unknown key).
+    pub async fn ingest_with_key(
+        &self,
+        key: &str,
+        body: impl Into<Vec<u8>>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let mut request = Request::builder()
             .method(Method::POST)
             .uri("/api/v1/ingest")
-            .header("x-tapedeck-project", &self.project.ingest_key)
+            .header("x-tapedeck-project", key)
             .header(header::CONTENT_TYPE, "application/json");
         for (name, value) in headers {
             request = request.header(*name, *value);
