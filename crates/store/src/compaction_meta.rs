@@ -67,3 +67,15 @@ pub struct OperationalCounts {
     /// Sessions with status `recording`.
     pub sessions_recording: u64,
 }
+
+impl OperationalCounts {
+    /// From the three `count(*)`s both engines' queries answer (SQL counts are signed).
+    pub(crate) fn from_counts(queued: i64, claimed: i64, recording: i64) -> Self {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Self {
+            jobs_queued: count(queued),
+            jobs_claimed: count(claimed),
+            sessions_recording: count(recording),
+        }
+    }
+}

@@ -152,10 +152,9 @@ pub(super) async fn operational_counts(
     .bind(now_ms)
     .fetch_one(pool)
     .await?;
-    let count = |name: &str| u64::try_from(row.get::<i64, _>(name)).unwrap_or(0);
-    Ok(crate::compaction_meta::OperationalCounts {
-        jobs_queued: count("queued"),
-        jobs_claimed: count("claimed"),
-        sessions_recording: count("recording"),
-    })
+    Ok(crate::compaction_meta::OperationalCounts::from_counts(
+        row.get("queued"),
+        row.get("claimed"),
+        row.get("recording"),
+    ))
 }
