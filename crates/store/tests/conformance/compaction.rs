@@ -308,17 +308,22 @@ pub(crate) async fn concurrent_claims_take_each_job_once(f: Fixture) {
     );
 }
 
-/// A session going idle gets its compaction enqueued with it, once.
-pub(crate) async fn idle_sessions_enqueue_their_compaction(f: Fixture) {
-    let store = f.store.as_ref();
-    let p = project(store, "Org", "tdp_1").await;
-    for session in ["s1", "s2"] {
-        let new = segment(&p, session, "w", 0);
+/// Stores one small batch (seq 0, window `w`) of each session.
+async fn store_first_batches(store: &dyn MetaStore, project: &Project, sessions: &[&str]) {
+    for session in sessions {
+        let new = segment(project, session, "w", 0);
         store
             .store_segment(&new, &facts(1, 2, "u"), &BatchMeta::default())
             .await
             .unwrap();
     }
+}
+
+/// A session going idle gets its compaction enqueued with it, once.
+pub(crate) async fn idle_sessions_enqueue_their_compaction(f: Fixture) {
+    let store = f.store.as_ref();
+    let p = project(store, "Org", "tdp_1").await;
+    store_first_batches(store, &p, &["s1", "s2"]).await;
     assert_eq!(store.mark_idle_sessions(5_001, 9_000).await.unwrap(), 2);
     assert_eq!(store.mark_idle_sessions(5_001, 9_500).await.unwrap(), 0);
     let mut targets = Vec::new();
@@ -393,13 +398,7 @@ pub(crate) async fn operational_counts_follow_the_queue_and_live_sessions(f: Fix
     assert_eq!(counts(0).await, OperationalCounts::default());
 
     let p = project(store, "Org", "tdp_1").await;
-    for session in ["s1", "s2"] {
-        let new = segment(&p, session, "w", 0);
-        store
-            .store_segment(&new, &facts(1, 2, "u"), &BatchMeta::default())
-            .await
-            .unwrap();
-    }
+    store_first_batches(store, &p, &["s1", "s2"]).await;
     for target in ["a", "b", "c"] {
         store.enqueue_job(JOB_COMPACT, target, 0, 0).await.unwrap();
     }

@@ -4,6 +4,25 @@
 
 use super::*;
 
+/// Stores a segment on its own task, with the facts of batch `seq` (events from
+/// `1_000 + seq × 100` ms for 50 ms, on page `/seq`).
+fn spawn_batch(
+    store: Arc<dyn MetaStore>,
+    segment: NewSegment,
+) -> tokio::task::JoinHandle<Result<SegmentOutcome>> {
+    let first = 1_000 + i64::from(segment.seq) * 100;
+    let facts = facts(
+        first,
+        first + 50,
+        &format!("https://a.test/{}", segment.seq),
+    );
+    tokio::spawn(async move {
+        store
+            .store_segment(&segment, &facts, &BatchMeta::default())
+            .await
+    })
+}
+
 /// Several nodes receive batches of one session at once (the recorder retries on another node,
 /// several tabs share a session): every batch lands once, none is lost from the summary, and
 /// a batch arriving twice at the same time is stored once and reported `Duplicate` once.
@@ -24,14 +43,7 @@ pub(crate) async fn concurrent_batches_of_one_session_on_two_stores_all_land(f: 
             } else {
                 other.clone()
             };
-            let segment = segment(&p, "s1", "w1", seq);
-            let first = 1_000 + i64::from(seq) * 100;
-            let facts = facts(first, first + 50, &format!("https://a.test/{seq}"));
-            tasks.push(tokio::spawn(async move {
-                store
-                    .store_segment(&segment, &facts, &BatchMeta::default())
-                    .await
-            }));
+            tasks.push(spawn_batch(store, segment(&p, "s1", "w1", seq)));
         }
     }
     let mut stored = 0;
@@ -89,25 +101,16 @@ pub(crate) async fn a_refused_batch_among_concurrent_ones_fails_alone(f: Fixture
     let mut tasks = Vec::new();
     for s in 0..SESSIONS {
         for seq in 0..BATCHES {
-            let store = f.store.clone();
-            let segment = segment(&mine, &format!("s{s}"), "w", seq);
-            let first = 1_000 + i64::from(seq) * 100;
-            let facts = facts(first, first + 50, &format!("https://a.test/{seq}"));
-            tasks.push(tokio::spawn(async move {
-                store
-                    .store_segment(&segment, &facts, &BatchMeta::default())
-                    .await
-            }));
+            tasks.push(spawn_batch(
+                f.store.clone(),
+                segment(&mine, &format!("s{s}"), "w", seq),
+            ));
         }
         if s == SESSIONS / 2 {
-            let store = f.store.clone();
-            let segment = segment(&mine, "taken", "w", 1);
-            let facts = facts(30, 40, "https://a.test/");
-            tasks.push(tokio::spawn(async move {
-                store
-                    .store_segment(&segment, &facts, &BatchMeta::default())
-                    .await
-            }));
+            tasks.push(spawn_batch(
+                f.store.clone(),
+                segment(&mine, "taken", "w", 1),
+            ));
         }
     }
     let mut stored = 0;
