@@ -2,16 +2,7 @@
 // to a real server (bench/lib/generate-session.mjs), for the player's tests.
 import { gzipSync } from 'node:zlib';
 import { generateBatches } from '../../bench/lib/generate-session.mjs';
-import { OWNER_EMAIL, OWNER_PASSWORD } from './server.mjs';
-
-/** Logs `page` in through the web app's form. */
-export async function logIn(page, serverUrl) {
-  await page.goto(`${serverUrl}/login`);
-  await page.fill('input[type=email]', OWNER_EMAIL);
-  await page.fill('input[type=password]', OWNER_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${serverUrl}/`);
-}
+import { logIn } from './server.mjs';
 
 /** Returns the player page, with `window.tapedeck.player` ready. */
 export async function openEmbeddedReplay(browser, serverUrl, sessionId) {

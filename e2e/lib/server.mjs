@@ -112,6 +112,15 @@ export async function startServer({ args = [], env: extraEnv = {}, owner = true 
   };
 }
 
+/** Logs `page` in through the web app's form. */
+export async function logIn(page, serverUrl) {
+  await page.goto(`${serverUrl}/login`);
+  await page.fill('input[type=email]', OWNER_EMAIL);
+  await page.fill('input[type=password]', OWNER_PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${serverUrl}/`);
+}
+
 /** Logs in through the API and returns the cookie header value. */
 export async function login(url) {
   const response = await fetch(`${url}/api/v1/auth/login`, {

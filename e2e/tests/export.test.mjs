@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
-import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
+import { logIn, login, startServer } from '../lib/server.mjs';
 
 const FIXTURE = resolve(import.meta.dirname, '../../fixtures/recorded-form-session.json');
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
@@ -67,11 +67,7 @@ test('the API answers both formats as downloads', async () => {
 
 test('the player page downloads the session from its Download menu', async () => {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })).newPage();
-  await page.goto(`${server.url}/login`);
-  await page.fill('input[type=email]', OWNER_EMAIL);
-  await page.fill('input[type=password]', OWNER_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${server.url}/`);
+  await logIn(page, server.url);
   await page.goto(`${server.url}/sessions/${sessionId}`);
   await page.evaluate(() => window.tapedeck.player.ready);
   const downloadAs = async (item, name) => {

@@ -11,8 +11,8 @@ import { after, before, test } from 'node:test';
 import { PNG } from 'pngjs';
 
 import { launch } from '../lib/browser.mjs';
-import { ingestGeneratedSession, logIn, openEmbeddedReplay } from '../lib/player.mjs';
-import { login, startServer } from '../lib/server.mjs';
+import { ingestGeneratedSession, openEmbeddedReplay } from '../lib/player.mjs';
+import { logIn, login, startServer } from '../lib/server.mjs';
 import { serveDirectory } from '../lib/static-server.mjs';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
-import { OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
+import { logIn, startServer } from '../lib/server.mjs';
 
 let server;
 let browser;
@@ -58,11 +58,7 @@ after(async () => {
 async function loggedInContext() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.fill('input[type=email]', OWNER_EMAIL);
-  await page.fill('input[type=password]', OWNER_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${server.url}/`);
+  await logIn(page, server.url);
   await page.close();
   return context;
 }

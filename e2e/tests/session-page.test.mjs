@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
 import { poll } from '../lib/poll.mjs';
-import { login, OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
+import { logIn, login, OWNER_EMAIL, startServer } from '../lib/server.mjs';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 const VIEWPORT = { width: 1440, height: 860 };
@@ -115,11 +115,7 @@ async function openSessionPage({ viewport = VIEWPORT, query = '' } = {}) {
   const context = await browser.newContext({ viewport });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.fill('input[type=email]', OWNER_EMAIL);
-  await page.fill('input[type=password]', OWNER_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${server.url}/`);
+  await logIn(page, server.url);
   await page.goto(`${server.url}/sessions/${sessionId}${query}`);
   try {
     await page.waitForFunction(() => window.tapedeck?.player);

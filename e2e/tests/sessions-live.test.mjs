@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { launch } from '../lib/browser.mjs';
-import { logIn } from '../lib/player.mjs';
-import { startServer } from '../lib/server.mjs';
+import { logIn, startServer } from '../lib/server.mjs';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 let server;

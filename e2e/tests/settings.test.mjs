@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { launch } from '../lib/browser.mjs';
-import { OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
+import { logIn, OWNER_EMAIL, OWNER_PASSWORD, startServer } from '../lib/server.mjs';
 
 let server;
 let browser;
@@ -55,11 +55,7 @@ test('privacy level changed in the settings page reaches recorder-config', async
 test('a new project is pinned to the storage region chosen in its form', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.fill('input[type=email]', OWNER_EMAIL);
-  await page.fill('input[type=password]', OWNER_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${server.url}/`);
+  await logIn(page, server.url);
   await page.goto(`${server.url}/settings/projects`);
   await page.getByRole('button', { name: 'New project' }).click();
   await page.fill('input[placeholder="Checkout web"]', 'EU shop');
